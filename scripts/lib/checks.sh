@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# The per-patch checks, modelled on netdev's patchwork CI. Source after
+# common.sh, series.sh and kernel.sh.
+#
+# Every check_* function takes the check worktree (at the patch's commit),
+# the patch file and an output file for details; it returns 0 for ok, 1 for
+# a failure and 2 for "does not apply to this patch".
+
+SUBJECT_PREFIX='net: ena: '
+CODESPELL_DICT=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
+
+# normalize_warnings TREE: compiler/sparse/kernel-doc/coccinelle lines from
+# stdin, reduced to "file: message" (no tree prefix, no line or column
+# numbers) and sorted, so that a patch moving code around does not turn old
+# warnings into new ones.
+normalize_warnings() {
+	local tree=$1
+	grep -E '(warning|error|WARNING|ERROR):|: (ERROR|WARNING)' |
+		sed -E -e "s#$tree/##g" -e "s#$LAB_WORK/[^ :]*/($LAB_ENA_DIR)#\\1#g" \
+			-e 's#^([^: ]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' -e 's#(line|lines) [0-9]+(-[0-9]+)?#\1 N#g' |
+		LC_ALL=C sort
+}
+
+# new_lines BASELINE CURRENT: lines of CURRENT not in BASELINE (as multisets).
+new_lines() { LC_ALL=C comm -13 "$1" "$2"; }
+
+# The warnings of building the ena directory of TREE with W=1 C=1 (sparse)
+# under compiler CC against the prepared OUT. Fails if the build fails.
+ena_build_warnings() {
+	local tree=$1 out=$2 cc=$3 log
+	log=$(mktemp)
+	if ! build_ena "$tree" "$out" "$cc" W=1 C=1 >"$log" 2>&1; then
+		cat "$log"
+		rm -f "$log"
+		return 1
+	fi
+	normalize_warnings "$tree" <"$log"
+	rm -f "$log"
+}
+
+kdoc_warnings() {
+	local tree=$1 file
+	shift
+	for file in "$@"; do
+		[ -f "$tree/$file" ] || continue
+		(cd "$tree" && scripts/kernel-doc -none -Wall "$file" 2>&1)
+	done | normalize_warnings "$tree"
+}
+
+cocci_warnings() {
+	local tree=$1 out=$2
+	kmake "$tree" "$out" gcc coccicheck MODE=report M="$tree/$LAB_ENA_DIR" 2>&1 |
+		grep -E "^$tree/" | normalize_warnings "$tree"
+}
+
+# The files (in the tree) a commit touches, one a line.
+touched_files() { git -C "$1" diff-tree --no-commit-id --name-only -r HEAD; }
+
+check_checkpatch() {
+	local tree=$1 patch=$2 details=$3
+	"$tree/scripts/checkpatch.pl" --strict --max-line-length=80 --codespell \
+		--codespellfile "$CODESPELL_DICT" --no-tree --summary-file "$patch" \
+		>"$details" 2>&1 || return 1
+	grep -q 'total: 0 errors, 0 warnings, 0 checks' "$details"
+}
+
+# check_build_CC TREE PATCH DETAILS BASELINE_DIR
+check_build() {
+	local cc=$1 tree=$2 details=$4 baseline=$5/build-$1.txt current
+	current=$(mktemp)
+	if ! ena_build_warnings "$tree" "$LAB_BUILD/check-$cc" "$cc" >"$current"; then
+		mv "$current" "$details"
+		return 1
+	fi
+	new_lines "$baseline" "$current" >"$details"
+	rm -f "$current"
+	[ ! -s "$details" ]
+}
+check_build_gcc() { check_build gcc "$@"; }
+check_build_clang() { check_build clang "$@"; }
+
+# kernel-doc on the touched C files, against the same files one commit back.
+check_kdoc() {
+	local tree=$1 details=$3 before after head
+	local -a files
+	mapfile -t files < <(touched_files "$tree" | grep -E '\.[ch]$' || true)
+	[ ${#files[@]} -gt 0 ] || return 2
+	after=$(mktemp)
+	before=$(mktemp)
+	kdoc_warnings "$tree" "${files[@]}" >"$after"
+	head=$(git -C "$tree" rev-parse HEAD)
+	git -C "$tree" checkout -q --detach HEAD~1
+	kdoc_warnings "$tree" "${files[@]}" >"$before"
+	git -C "$tree" checkout -q --detach "$head"
+	new_lines "$before" "$after" >"$details"
+	rm -f "$before" "$after"
+	[ ! -s "$details" ]
+}
+
+check_cocci() {
+	local tree=$1 details=$3 baseline=$4/cocci.txt current
+	touched_files "$tree" | grep -qE "^$LAB_ENA_DIR/.*\\.[ch]$" || return 2
+	current=$(mktemp)
+	cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$current"
+	new_lines "$baseline" "$current" >"$details"
+	rm -f "$current"
+	[ ! -s "$details" ]
+}
+
+check_signoff() {
+	local tree=$1 details=$3 author
+	author=$(git -C "$tree" log -1 --format='%an <%ae>')
+	git -C "$tree" log -1 --format=%B | grep -qxF "Signed-off-by: $author" && return 0
+	echo "no 'Signed-off-by: $author' line in the commit message" >"$details"
+	return 1
+}
+
+check_subject() {
+	local tree=$1 details=$3 subject
+	subject=$(git -C "$tree" log -1 --format=%s)
+	case $subject in
+	"$SUBJECT_PREFIX"?*) return 0 ;;
+	esac
+	echo "subject '$subject' does not start with '$SUBJECT_PREFIX'" >"$details"
+	return 1
+}
+
+CHECKS=(checkpatch build_gcc build_clang kdoc cocci signoff subject)
+
+# record_baseline TREE DIR: the base tree's own warnings, once per base and
+# toolchain; our patches are never blamed for them.
+record_baseline() {
+	local tree=$1 dir=$2
+	[ -f "$dir/complete" ] && return 0
+	mkdir -p "$dir"
+	log "recording the base tree's warnings in $dir (once)"
+	ena_build_warnings "$tree" "$LAB_BUILD/check-gcc" gcc >"$dir/build-gcc.txt" ||
+		die "the base tree's ena directory does not build with gcc W=1 C=1: see above"
+	ena_build_warnings "$tree" "$LAB_BUILD/check-clang" clang >"$dir/build-clang.txt" ||
+		die "the base tree's ena directory does not build with clang W=1 C=1: see above"
+	cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$dir/cocci.txt"
+	touch "$dir/complete"
+}

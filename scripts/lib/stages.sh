@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# The project's jobs as lists of stages, shared by scripts/build and
+# scripts/test. Each stage is one of the entry-point scripts; stage_run
+# times it and records pass/fail. Source after common.sh.
+
+# Everything a developer needs: toolchain root, base tree, the series applied,
+# the VM kernel and the distro build of ena.ko.
+run_build_stages() {
+	stage_run toolchain "$LAB_SCRIPTS/toolchain" --ensure
+	stage_run base-tree "$LAB_SCRIPTS/base-tree"
+	stage_run apply-series "$LAB_SCRIPTS/apply-series"
+	stage_run build-vm-kernel "$LAB_SCRIPTS/build-vm-kernel"
+	stage_run build-distro-ena "$LAB_SCRIPTS/build-distro-ena"
+}
+
+# The tests on top of the build.
+run_test_stages() {
+	stage_run lint-scripts "$LAB_SCRIPTS/tests/lint-scripts.sh"
+	stage_run series-tooling-tests "$LAB_SCRIPTS/tests/series-tooling.sh"
+	stage_run check-series "$LAB_SCRIPTS/check-series"
+}
