@@ -10,15 +10,22 @@
 SUBJECT_PREFIX='net: ena: '
 CODESPELL_DICT=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 
-# normalize_warnings TREE: compiler/sparse/kernel-doc/coccinelle lines from
-# stdin, reduced to "file: message" (no tree prefix, no line or column
-# numbers) and sorted, so that a patch moving code around does not turn old
-# warnings into new ones.
+# normalize_warnings TREE: compiler, sparse, kernel-doc and coccinelle
+# diagnostics from stdin, reduced to "file: message" (path relative to the
+# tree, no line or column numbers) and sorted, so that a patch moving code
+# around does not turn old warnings into new ones. Formats seen:
+#   ../../../trees/check/drivers/...c:12:3: warning: ...   (gcc, clang, M=)
+#   drivers/...c:12:3: warning: ...                         (sparse)
+#   Warning: drivers/...c:12 function parameter ...         (kernel-doc)
+#   ./ena_netdev.c:12:2-7: WARNING: ...                     (coccicheck M=)
 normalize_warnings() {
 	local tree=$1
-	grep -E '(warning|error|WARNING|ERROR):|: (ERROR|WARNING)' |
-		sed -E -e "s#$tree/##g" -e "s#$LAB_WORK/[^ :]*/($LAB_ENA_DIR)#\\1#g" \
-			-e 's#^([^: ]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' -e 's#(line|lines) [0-9]+(-[0-9]+)?#\1 N#g' |
+	{ grep -E '(warning|error|Warning|WARNING|ERROR):' || true; } |
+		sed -E -e "s#$tree/##g" -e 's#^([^ :]*/)?trees/[^/ :]+/##' \
+			-e "s#^\./#$LAB_ENA_DIR/#" \
+			-e 's#^(Warning|warning): ([^: ]+):[0-9]+ #\2: \1: #' \
+			-e 's#^([^: ]+):[0-9]+(:[0-9]+)?(-[0-9]+)?:#\1:#' \
+			-e 's#(line|lines) [0-9]+(-[0-9]+)?#\1 N#g' |
 		LC_ALL=C sort
 }
 
@@ -30,7 +37,10 @@ new_lines() { LC_ALL=C comm -13 "$1" "$2"; }
 ena_build_warnings() {
 	local tree=$1 out=$2 cc=$3 log
 	log=$(mktemp)
-	if ! build_ena "$tree" "$out" "$cc" W=1 C=1 >"$log" 2>&1; then
+	# kbuild quietly drops C=1 when sparse is missing or too old: a check
+	# that did not run must not pass.
+	if ! build_ena "$tree" "$out" "$cc" W=1 C=1 >"$log" 2>&1 ||
+		grep -q 'specified, but .* is not available' "$log"; then
 		cat "$log"
 		rm -f "$log"
 		return 1
@@ -48,10 +58,18 @@ kdoc_warnings() {
 	done | normalize_warnings "$tree"
 }
 
+# Fails (printing spatch's output) if coccicheck itself fails.
 cocci_warnings() {
-	local tree=$1 out=$2
-	kmake "$tree" "$out" gcc coccicheck MODE=report M="$tree/$LAB_ENA_DIR" 2>&1 |
-		grep -E "^$tree/" | normalize_warnings "$tree"
+	local tree=$1 out=$2 log
+	log=$(mktemp)
+	if ! kmake "$tree" "$out" gcc coccicheck MODE=report M="$tree/$LAB_ENA_DIR" >"$log" 2>&1; then
+		cat "$log"
+		rm -f "$log"
+		return 1
+	fi
+	# spatch reports "./file.c:line:col: WARNING: ..." relative to M=
+	{ grep -E '^\./[^ :]+:[0-9]+' "$log" || true; } | normalize_warnings "$tree"
+	rm -f "$log"
 }
 
 # The files (in the tree) a commit touches, one a line.
@@ -102,7 +120,10 @@ check_cocci() {
 	local tree=$1 details=$3 baseline=$4/cocci.txt current
 	touched_files "$tree" | grep -qE "^$LAB_ENA_DIR/.*\\.[ch]$" || return 2
 	current=$(mktemp)
-	cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$current"
+	if ! cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$current"; then
+		mv "$current" "$details"
+		return 1
+	fi
 	new_lines "$baseline" "$current" >"$details"
 	rm -f "$current"
 	[ ! -s "$details" ]
@@ -136,9 +157,10 @@ record_baseline() {
 	mkdir -p "$dir"
 	log "recording the base tree's warnings in $dir (once)"
 	ena_build_warnings "$tree" "$LAB_BUILD/check-gcc" gcc >"$dir/build-gcc.txt" ||
-		die "the base tree's ena directory does not build with gcc W=1 C=1: see above"
+		die "the base tree's ena directory does not build with gcc W=1 C=1: see $dir/build-gcc.txt"
 	ena_build_warnings "$tree" "$LAB_BUILD/check-clang" clang >"$dir/build-clang.txt" ||
-		die "the base tree's ena directory does not build with clang W=1 C=1: see above"
-	cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$dir/cocci.txt"
+		die "the base tree's ena directory does not build with clang W=1 C=1: see $dir/build-clang.txt"
+	cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$dir/cocci.txt" ||
+		die "make coccicheck fails on the base tree: see $dir/cocci.txt"
 	touch "$dir/complete"
 }

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The per-patch checks catch what they claim to: a scratch series on the
+# real base tree with one clean patch and one patch that breaks every rule
+# once (checkpatch, a compiler warning, a sparse warning, a kernel-doc
+# warning, a coccinelle report, no Signed-off-by, wrong subject prefix).
+#
+#   scripts/tests/check-series.sh
+
+. "$(dirname "$0")/../lib/common.sh"
+lab_enter_root "$0" "$@"
+. "$LAB_SCRIPTS/tests/lib.sh"
+
+T=$(mktemp -d /tmp/check-series.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+P=$T/proj
+mkdir -p "$P/patches"
+: >"$P/series"
+export ENA_LAB_REPO=$P
+
+W=$T/tree
+"$LAB_SCRIPTS/apply-series" "$W" >/dev/null
+export GIT_AUTHOR_NAME="Ann Tester" GIT_AUTHOR_EMAIL=ann@example.org
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+netdev=$W/$LAB_ENA_DIR/ena_netdev.c
+
+# 1: clean. A comment, properly sent.
+sed -i '0,/^static struct workqueue_struct \*ena_wq;/s//\/* Driver-wide workqueue for reset and timer work. *\/\n&/' "$netdev"
+git -C "$W" commit -q -a -s -m "net: ena: explain the driver workqueue" \
+	-m "A reader meeting ena_wq first does not know what it is for."
+
+# 2: everything wrong once.
+cat >>"$netdev" <<'EOF'
+
+/**
+ * ena_lab_bad() - breaks every per-patch check once
+ *
+ * Return: a value
+ */
+static int __maybe_unused ena_lab_bad(int count, void *buf)
+{
+	int unused;
+	u32 raw = cpu_to_le32(count);
+
+	if (buf)
+		kfree(buf);
+	return raw;   
+}
+EOF
+git -C "$W" commit -q -a -m "ena: add a bad helper" -m "For the checker's tests."
+"$LAB_SCRIPTS/export-series" "$W" >/dev/null
+
+rc=0
+"$LAB_SCRIPTS/check-series" >"$T/out" 2>&1 || rc=$?
+expect_eq "check-series fails when a patch breaks the rules" 1 "$rc"
+row() { grep -E "^$1" "$T/out" | tr -s ' '; }
+expect_eq "the clean patch passes every check" \
+	"0001-net-ena-explain-the-driver-workqueue ok ok ok ok ok ok ok " "$(row 0001)"
+expect_eq "the bad patch fails every check" \
+	"0002-ena-add-a-bad-helper FAIL FAIL FAIL FAIL FAIL FAIL FAIL " "$(row 0002)"
+expect_ok "checkpatch's complaint is shown" grep -q 'trailing whitespace' "$T/out"
+expect_ok "the compiler warning is shown" grep -q "unused variable 'unused'" "$T/out"
+expect_ok "the sparse warning is shown" grep -q 'incorrect type in initializer' "$T/out"
+expect_ok "the kernel-doc warning is shown" grep -qE "(parameter|Function parameter).*'count'" "$T/out"
+expect_ok "the coccinelle report is shown" grep -q 'NULL check before some freeing functions' "$T/out"
+[ "$TESTS_FAILED" = 0 ] || sed 's/^/#   /' "$T/out"
+test_summary
