@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ENA device core: register file, reset, readless reads, admin queue,
+ * AENQ, IO queue bookkeeping.  It knows nothing about vfio-user or PCI
+ * config space; it reaches guest memory and interrupts through ena_host,
+ * like a device core behind a bus glue layer.
+ */
+#ifndef ENA_MODEL_ENA_DEV_H
+#define ENA_MODEL_ENA_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "profile.h"
+
+/*
+ * BAR0 layout (16 KiB).  Offsets below 0x2000 belong to the device core;
+ * the MSI-X table and PBA above are the PCI glue's.
+ */
+#define ENA_BAR0_SIZE		0x4000u
+#define ENA_BAR0_REGS_END	0x1000u	/* register file, PHC doorbell */
+#define ENA_DB_SQ_BASE		0x1000u	/* TX SQ n: +8n, RX SQ n: +8n+4 */
+#define ENA_DB_CQ_UNMASK_BASE	0x1800u	/* CQ n interrupt unmask: +4n */
+#define ENA_DB_CQ_HEAD_BASE	0x1c00u	/* CQ n head doorbell: +4n */
+#define ENA_BAR0_CORE_END	0x2000u
+#define ENA_BAR0_MSIX_TABLE	0x2000u
+#define ENA_BAR0_MSIX_PBA	0x3000u
+
+#define ENA_MAX_IO_QUEUES	128u	/* per direction; fits the doorbell area */
+#define ENA_MAX_MSIX		(1u + ENA_MAX_IO_QUEUES)
+
+struct ena_host {
+	void *opaque;
+	bool (*dma_read)(void *opaque, uint64_t addr, void *buf, size_t len);
+	bool (*dma_write)(void *opaque, uint64_t addr, const void *buf, size_t len);
+	/* is the whole range accessible (for writing if write)? */
+	bool (*dma_ok)(void *opaque, uint64_t addr, uint64_t len, bool write);
+	void (*irq)(void *opaque, unsigned int vector);
+};
+
+struct ena_dev;
+
+struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
+			       unsigned int fn_index, const struct ena_host *host,
+			       struct evloop *loop);
+void ena_dev_destroy(struct ena_dev *d);
+
+/* PCI-level reset / power on: everything back to defaults, ready bit set */
+void ena_dev_power_on(struct ena_dev *d);
+
+/* BAR0 accesses below ENA_BAR0_CORE_END, 32 bit, off 4-aligned */
+uint32_t ena_dev_mmio_read(struct ena_dev *d, uint32_t off);
+void ena_dev_mmio_write(struct ena_dev *d, uint32_t off, uint32_t val);
+
+/* BAR2 (LLQ memory); plain memory until LLQ is implemented */
+uint32_t ena_dev_llq_size(const struct ena_dev *d);
+void ena_dev_llq_read(struct ena_dev *d, uint64_t off, void *buf, uint32_t n);
+void ena_dev_llq_write(struct ena_dev *d, uint64_t off, const void *buf, uint32_t n);
+
+/* events from outside (signals, later the control socket) */
+void ena_dev_set_link(struct ena_dev *d, bool up);
+bool ena_dev_link_up(const struct ena_dev *d);
+void ena_dev_send_hints(struct ena_dev *d);
+
+#endif

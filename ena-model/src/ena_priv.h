@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* State shared by ena_dev.c, ena_admin.c and ena_aenq.c. */
+#ifndef ENA_MODEL_ENA_PRIV_H
+#define ENA_MODEL_ENA_PRIV_H
+
+#include "ena_dev.h"
+#include "ena_if.h"
+
+#define ENA_RSS_MIN_LOG		0
+#define ENA_RSS_MAX_LOG		7	/* the driver uses a 128-entry table */
+#define ENA_MIN_MTU		68
+
+struct ena_io_sq {
+	bool used;
+	uint8_t dir;			/* EIF_DIR_* */
+	uint16_t idx;
+	uint16_t depth;
+	uint16_t cq_idx;
+	uint8_t placement;
+	uint8_t completion;
+	uint64_t ring;
+	uint32_t tail;			/* last doorbell value */
+	uint64_t doorbells;
+};
+
+struct ena_io_cq {
+	bool used;
+	bool bound;			/* an SQ uses it */
+	uint16_t idx;
+	uint16_t depth;
+	uint8_t entry_size;		/* bytes */
+	bool intr;
+	uint16_t msix;
+	uint64_t ring;
+	uint32_t unmask;		/* last interrupt unmask register value */
+	uint32_t head;			/* last head doorbell value */
+};
+
+struct ena_counters {
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes, rx_drops, tx_drops;
+	struct eif_eni_stats eni;
+};
+
+struct ena_dev {
+	char name[32];
+	const struct ena_profile *prof;
+	struct ena_host host;
+	struct evloop *loop;
+	struct ev_timer keepalive;
+	uint8_t mac[6];
+	uint32_t supported_features;
+
+	/* register file */
+	uint32_t aq_base_lo, aq_base_hi, aq_caps;
+	uint32_t acq_base_lo, acq_base_hi, acq_caps;
+	uint32_t aenq_base_lo, aenq_base_hi, aenq_caps;
+	uint32_t aq_db, aenq_head_db;
+	uint32_t intr_mask, dev_ctl, dev_sts;
+	uint32_t mmio_resp_lo, mmio_resp_hi;
+
+	/* admin queue */
+	uint16_t aq_head;
+	uint8_t aq_phase;
+	uint16_t acq_tail;
+	uint8_t acq_phase;
+	bool mgmt_irq_pending;		/* raised while masked */
+	uint64_t admin_cmds;
+
+	/* AENQ */
+	uint16_t aenq_tail;
+	uint8_t aenq_phase;
+	uint32_t aenq_enabled;
+	bool aenq_warned;		/* an AENQ problem was logged since reset */
+	bool link_up;
+	bool link_event_pending;
+	bool hints_pending;
+	uint64_t aenq_posted, aenq_dropped;
+
+	/* configuration done through set feature */
+	uint32_t mtu;
+	uint64_t host_info_addr, debug_area_addr;
+	uint32_t debug_area_size;
+	uint32_t rss_func;		/* selected function bitmap */
+	uint32_t rss_init_val;
+	struct eif_rss_key_buf rss_key;
+	uint16_t rss_selected[EIF_RSS_PROTOS];
+	uint16_t rss_sort;
+	uint16_t rss_log;
+	uint16_t rss_table[1u << ENA_RSS_MAX_LOG];
+
+	/* IO queues */
+	struct ena_io_sq tx_sq[ENA_MAX_IO_QUEUES];
+	struct ena_io_sq rx_sq[ENA_MAX_IO_QUEUES];
+	struct ena_io_cq cq[2 * ENA_MAX_IO_QUEUES];
+
+	struct ena_counters stats;
+
+	uint8_t *llq_mem;
+	uint32_t llq_size;
+};
+
+/* ena_dev.c */
+void ena_mgmt_irq(struct ena_dev *d);
+void ena_fatal(struct ena_dev *d, const char *why);
+bool ena_dma_read(struct ena_dev *d, uint64_t addr, void *buf, size_t len);
+bool ena_dma_write(struct ena_dev *d, uint64_t addr, const void *buf, size_t len);
+bool ena_dma_ok(struct ena_dev *d, uint64_t addr, uint64_t len, bool write);
+/* writes buf, making byte flag_off (the phase/owner byte) visible last */
+bool ena_dma_write_entry(struct ena_dev *d, uint64_t addr, const void *buf,
+			 size_t len, size_t flag_off);
+uint16_t ena_msix_count(const struct ena_dev *d);
+
+/* ena_admin.c */
+void ena_admin_reset(struct ena_dev *d);
+void ena_admin_doorbell(struct ena_dev *d, uint32_t tail);
+void ena_io_doorbell(struct ena_dev *d, uint32_t off, uint32_t val);
+void ena_rss_defaults(struct ena_dev *d);
+
+/* ena_aenq.c */
+void ena_aenq_reset(struct ena_dev *d);
+void ena_aenq_head_doorbell(struct ena_dev *d, uint32_t head);
+void ena_aenq_config_changed(struct ena_dev *d, uint32_t old_enabled);
+void ena_aenq_keepalive(void *opaque);
+void ena_aenq_flush_pending(struct ena_dev *d);
+bool ena_aenq_post(struct ena_dev *d, uint16_t group, uint16_t syndrome,
+		   const void *data, size_t len);
+void ena_fill_hints(const struct ena_dev *d, struct eif_f_hw_hints *h);
+
+#endif

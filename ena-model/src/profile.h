@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device profile: what the emulated ENA function looks like.  Set from a
+ * key=value file and/or command line options, all through profile_set().
+ */
+#ifndef ENA_MODEL_PROFILE_H
+#define ENA_MODEL_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PROFILE_MAX_SOCKETS	16
+
+struct ena_profile {
+	/* PCI identity */
+	uint16_t pci_device_id;		/* VF 0xec20 (default) or PF 0x0ec2 */
+	uint8_t revision;		/* revision id; bit 0 is driven by readless */
+	bool readless;			/* driver may use readless register reads */
+	unsigned int msix_vectors;	/* 1 management + 1 per IO queue pair */
+	uint32_t llq_bar_size;		/* BAR2 size, 0: no BAR2 */
+
+	/* device attributes */
+	uint8_t mac[6];
+	uint32_t max_mtu;
+	uint32_t impl_id;
+	uint32_t device_version;
+	unsigned int dma_width;		/* CAPS dma address width, 32..48 */
+	unsigned int reset_timeout;	/* CAPS, 100 ms units, 1..31 */
+	unsigned int admin_timeout;	/* CAPS, 100 ms units, 0 = driver default */
+	uint32_t capabilities;		/* eif_capability bitmap */
+	uint32_t hide_features;		/* feature ids not to advertise */
+
+	/* queues */
+	unsigned int max_queues;	/* IO queue pairs per direction */
+	uint32_t tx_depth, rx_depth;	/* max ring depths */
+	uint16_t max_tx_descs, max_rx_descs;
+	uint32_t max_tx_header;
+	bool max_queues_ext;		/* advertise MAX_QUEUES_EXT, else legacy */
+
+	/* offloads, RSS, interrupts */
+	uint32_t offload_tx, offload_rx;
+	bool rss;
+	uint16_t intr_delay_resolution;	/* 0: no interrupt moderation feature */
+
+	/* hints (ms, 0: driver default) */
+	bool hw_hints;
+	uint16_t hint_mmio_read_timeout;
+	uint16_t hint_driver_watchdog;
+	uint16_t hint_missing_tx_timeout;
+	uint16_t hint_missed_tx_threshold;
+	uint16_t hint_admin_timeout;
+	uint16_t hint_netdev_wd;
+
+	/* link and AENQ */
+	uint32_t link_speed_mbps;
+	uint32_t link_supported;
+	bool link_up;
+	uint32_t aenq_groups;		/* supported groups */
+	unsigned int keepalive_ms;	/* 0: no keep-alive events */
+	uint64_t rx_drops, tx_drops;	/* initial device drop counters */
+
+	/* process */
+	char *sockets[PROFILE_MAX_SOCKETS];
+	unsigned int n_sockets;
+	bool reconnect;
+};
+
+void profile_defaults(struct ena_profile *p);
+void profile_free(struct ena_profile *p);
+/* Returns 0, or -1 with a message in err. */
+int profile_set(struct ena_profile *p, const char *key, const char *val,
+		char *err, unsigned int errlen);
+int profile_load(struct ena_profile *p, const char *path, char *err, unsigned int errlen);
+/* Cross-field checks after everything is set; -1 with message on error. */
+int profile_validate(const struct ena_profile *p, char *err, unsigned int errlen);
+void profile_help(void);
+
+#endif
