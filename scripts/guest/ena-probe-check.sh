@@ -14,7 +14,12 @@ mac=${1:?expected MAC}
 # The one warning allowed while the device offers no LLQ.
 allowed='LLQ is not supported'
 
-ena_netdev() { ls /sys/bus/pci/drivers/ena/*/net 2>/dev/null | grep -v : | head -n 1; }
+ena_netdev() {
+	local d
+	for d in /sys/bus/pci/drivers/ena/*/net/*; do
+		[ -e "$d" ] && basename "$d" && return
+	done
+}
 # ena's messages at warning level or worse, bar the allowed one.
 ena_warnings() { dmesg --level=emerg,alert,crit,err,warn | grep -E '(^| )ena ' | grep -vF "$allowed"; }
 # Anything at all that smells of a kernel bug.
@@ -41,6 +46,8 @@ dmesg -C
 
 expect_ok "modprobe ena" modprobe ena
 expect_ok "ena binds the device and registers a netdev" wait_for 50 has_netdev
+# udev renames eth0 (to enp0s9) right after registration
+udevadm settle
 dev=$(ena_netdev)
 expect_eq "no ena warnings or errors in dmesg (only the LLQ fallback)" "" "$(ena_warnings)"
 expect_ok "the LLQ fallback warning is there (the model offers no LLQ yet)" sh -c "dmesg | grep -qF '$allowed'"
