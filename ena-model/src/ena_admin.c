@@ -203,7 +203,7 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		ena_fill_hints(d, &r->u.hints);
 		return EIF_ST_SUCCESS;
 	case EIF_FEAT_STATELESS_OFFLOAD:
-		r->u.offload.tx = p->offload_tx;
+		r->u.offload.tx = ena_io_offload_tx(d);
 		r->u.offload.rx_supported = p->offload_rx;
 		r->u.offload.rx_enabled = p->offload_rx;
 		return EIF_ST_SUCCESS;
@@ -219,6 +219,24 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 	case EIF_FEAT_INTERRUPT_MODERATION:
 		r->u.intr_moder.delay_resolution_us = p->intr_delay_resolution;
 		return EIF_ST_SUCCESS;
+	case EIF_FEAT_LLQ: {
+		struct eif_f_llq *l = &r->u.llq;
+
+		l->max_llq_num = p->max_queues;
+		l->max_llq_depth = d->llq_max_depth;
+		l->header_location_supported = EIF_LLQ_HEADER_INLINE;
+		l->header_location_enabled = EIF_LLQ_HEADER_INLINE;
+		l->entry_size_supported = EIF_LLQ_ENTRY_128 | EIF_LLQ_ENTRY_192 | EIF_LLQ_ENTRY_256;
+		l->entry_size_enabled = d->llq_entry_size == 256 ? EIF_LLQ_ENTRY_256 :
+					d->llq_entry_size == 192 ? EIF_LLQ_ENTRY_192 :
+					EIF_LLQ_ENTRY_128;
+		l->descs_before_header_supported = EIF_LLQ_DESCS_BEFORE_HDR_ALL;
+		l->descs_before_header_enabled = (uint16_t)d->llq_descs_before_hdr;
+		l->stride_supported = EIF_LLQ_STRIDE_SINGLE | EIF_LLQ_STRIDE_MULTI;
+		l->stride_enabled = d->llq_stride;
+		/* no accelerated mode requirements (meta caching, TX burst limit) */
+		return EIF_ST_SUCCESS;
+	}
 	case EIF_FEAT_MTU:
 		r->u.raw[0] = d->mtu;
 		return EIF_ST_SUCCESS;
@@ -453,6 +471,42 @@ static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c)
 	}
 	case EIF_FEAT_RSS_INDIRECTION_TABLE:
 		return set_ind_table(d, c, f);
+	case EIF_FEAT_LLQ: {
+		const struct eif_f_llq *l = (const struct eif_f_llq *)f->data;
+		bool busy = false;
+
+		if (l->header_location_enabled != EIF_LLQ_HEADER_INLINE)
+			return EIF_ST_ILLEGAL_PARAM;
+		if (l->entry_size_enabled != EIF_LLQ_ENTRY_128 &&
+		    l->entry_size_enabled != EIF_LLQ_ENTRY_192 &&
+		    l->entry_size_enabled != EIF_LLQ_ENTRY_256)
+			return EIF_ST_ILLEGAL_PARAM;
+		if (!is_pow2(l->descs_before_header_enabled) ||
+		    (l->descs_before_header_enabled & ~EIF_LLQ_DESCS_BEFORE_HDR_ALL))
+			return EIF_ST_ILLEGAL_PARAM;
+		if (l->stride_enabled != EIF_LLQ_STRIDE_SINGLE &&
+		    l->stride_enabled != EIF_LLQ_STRIDE_MULTI)
+			return EIF_ST_ILLEGAL_PARAM;
+		for (i = 0; i < ENA_MAX_IO_QUEUES; i++)
+			busy |= d->tx_sq[i].used && d->tx_sq[i].placement == EIF_PLACEMENT_DEV;
+		if (busy)
+			return EIF_ST_BUSY;	/* not while LLQ queues exist */
+		d->llq_entry_size = l->entry_size_enabled == EIF_LLQ_ENTRY_256 ? 256 :
+				    l->entry_size_enabled == EIF_LLQ_ENTRY_192 ? 192 : 128;
+		d->llq_descs_before_hdr = l->descs_before_header_enabled;
+		/* the header area must keep room for at least a few bytes */
+		if (d->llq_descs_before_hdr * 16 >= d->llq_entry_size) {
+			d->llq_entry_size = 128;
+			d->llq_descs_before_hdr = 2;
+			return EIF_ST_ILLEGAL_PARAM;
+		}
+		d->llq_stride = l->stride_enabled;
+		log_trace(d->name, "LLQ: %u-byte entries, %u descriptors before the header, %s",
+			  d->llq_entry_size, d->llq_descs_before_hdr,
+			  d->llq_stride == EIF_LLQ_STRIDE_SINGLE ? "single descriptor per entry" :
+			  "multiple descriptors per entry");
+		return EIF_ST_SUCCESS;
+	}
 	default:
 		/* get-only features (attributes, queues, offloads, link, ...) */
 		return EIF_ST_UNSUPPORTED;
@@ -504,6 +558,7 @@ static uint8_t create_cq(struct ena_dev *d, const struct eif_aq_entry *c,
 	cq->intr = q->caps1 & EIF_CQ_INTR_MODE;
 	cq->msix = (uint16_t)q->msix_vector;
 	cq->ring = ring;
+	ena_io_cq_created(d, cq);
 
 	r->u.create_cq.cq_idx = cq->idx;
 	r->u.create_cq.actual_depth = cq->depth;
@@ -545,12 +600,17 @@ static uint8_t create_sq(struct ena_dev *d, const struct eif_aq_entry *c,
 
 	if (dir != EIF_DIR_TX && dir != EIF_DIR_RX)
 		return EIF_ST_ILLEGAL_PARAM;
-	/* LLQ (device placement) is not advertised yet */
-	if (placement != EIF_PLACEMENT_HOST)
+	/* LLQ (device placement): TX only, and only when advertised */
+	if (placement == EIF_PLACEMENT_DEV) {
+		if (dir != EIF_DIR_TX || !feature_supported(d, EIF_FEAT_LLQ))
+			return EIF_ST_ILLEGAL_PARAM;
+		max_depth = d->llq_max_depth;
+	} else if (placement != EIF_PLACEMENT_HOST) {
 		return EIF_ST_ILLEGAL_PARAM;
+	}
 	if (completion != EIF_COMPLETION_DESC)
 		return EIF_ST_ILLEGAL_PARAM;
-	if (!(q->caps3 & EIF_SQ_CONTIGUOUS))
+	if (!(q->caps3 & EIF_SQ_CONTIGUOUS) && placement == EIF_PLACEMENT_HOST)
 		return EIF_ST_ILLEGAL_PARAM;
 	if (!is_pow2(q->depth) || q->depth > max_depth)
 		return EIF_ST_ILLEGAL_PARAM;
@@ -559,7 +619,8 @@ static uint8_t create_sq(struct ena_dev *d, const struct eif_aq_entry *c,
 		return EIF_ST_ILLEGAL_PARAM;
 	cq = &d->cq[q->cq_idx];
 	/* 16-byte descriptors in both directions; the device reads them */
-	if (!ring || !ena_dma_ok(d, ring, (uint64_t)q->depth * 16, false))
+	if (placement == EIF_PLACEMENT_HOST &&
+	    (!ring || !ena_dma_ok(d, ring, (uint64_t)q->depth * 16, false)))
 		return EIF_ST_ILLEGAL_PARAM;
 	tbl = dir == EIF_DIR_TX ? d->tx_sq : d->rx_sq;
 	for (i = 0; i < d->prof->max_queues; i++) {
@@ -580,7 +641,14 @@ static uint8_t create_sq(struct ena_dev *d, const struct eif_aq_entry *c,
 	sq->completion = (uint8_t)completion;
 	sq->ring = ring;
 	cq->bound = true;
+	ena_io_sq_created(d, sq);
 
+	if (placement == EIF_PLACEMENT_DEV) {
+		/* a fixed slot per queue, big enough for max depth x 256 bytes */
+		sq->llq_off = sq->idx * d->llq_max_depth * 256u;
+		r->u.create_sq.llq_desc_offset = sq->llq_off;
+		r->u.create_sq.llq_hdr_offset = 0;	/* inline headers */
+	}
 	r->u.create_sq.sq_idx = sq->idx;
 	r->u.create_sq.db_offset = sq_db_offset(sq->dir, sq->idx);
 	log_trace(d->name, "created %s SQ %u: depth %u, CQ %u, ring 0x%llx, doorbell 0x%x",
@@ -601,6 +669,7 @@ static uint8_t destroy_sq(struct ena_dev *d, const struct eif_aq_entry *c)
 	if (!sq->used)
 		return EIF_ST_ILLEGAL_PARAM;
 	d->cq[sq->cq_idx].bound = false;
+	ena_io_sq_destroyed(d, sq);
 	log_trace(d->name, "destroyed %s SQ %u", dir == EIF_DIR_TX ? "TX" : "RX", idx);
 	memset(sq, 0, sizeof(*sq));
 	return EIF_ST_SUCCESS;
@@ -618,10 +687,9 @@ void ena_io_doorbell(struct ena_dev *d, uint32_t off, uint32_t val)
 		sq = rx ? &d->rx_sq[n] : &d->tx_sq[n];
 		if (!sq->used)
 			goto bad;
-		/* descriptor processing is part 2: only remember the tail */
-		sq->tail = val;
 		sq->doorbells++;
 		log_regs(d->name, "%s SQ %u doorbell tail %u", rx ? "RX" : "TX", n, val);
+		ena_io_sq_doorbell(d, sq, val);
 		return;
 	}
 	if (off < ENA_DB_CQ_HEAD_BASE) {
@@ -633,6 +701,7 @@ void ena_io_doorbell(struct ena_dev *d, uint32_t off, uint32_t val)
 		log_regs(d->name, "CQ %u interrupt %s, delays rx %u tx %u", n,
 			 val & EIF_INTR_REG_UNMASK ? "unmasked" : "update",
 			 EIF_INTR_REG_RX_DELAY(val), EIF_INTR_REG_TX_DELAY(val));
+		ena_io_unmask(d, &d->cq[n], val);
 		return;
 	}
 	if (off < ENA_BAR0_CORE_END) {
@@ -679,7 +748,18 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 			return EIF_ST_ILLEGAL_PARAM;
 		if (s->scope != EIF_SCOPE_QUEUE && s->scope != EIF_SCOPE_ETH)
 			return EIF_ST_ILLEGAL_PARAM;
-		/* per-queue counters are not kept yet: both scopes get totals */
+		if (s->scope == EIF_SCOPE_QUEUE && s->queue_idx < ENA_MAX_IO_QUEUES) {
+			/* queue scope: the queue pair with that index (TX SQ n, RX SQ n) */
+			const struct ena_io_sq *t = &d->tx_sq[s->queue_idx], *x = &d->rx_sq[s->queue_idx];
+
+			split64(t->bytes, &b->tx_bytes_lo, &b->tx_bytes_hi);
+			split64(t->pkts, &b->tx_pkts_lo, &b->tx_pkts_hi);
+			split64(x->bytes, &b->rx_bytes_lo, &b->rx_bytes_hi);
+			split64(x->pkts, &b->rx_pkts_lo, &b->rx_pkts_hi);
+			split64(x->drops, &b->rx_drops_lo, &b->rx_drops_hi);
+			split64(t->drops, &b->tx_drops_lo, &b->tx_drops_hi);
+			return EIF_ST_SUCCESS;
+		}
 		split64(st->tx_bytes, &b->tx_bytes_lo, &b->tx_bytes_hi);
 		split64(st->tx_pkts, &b->tx_pkts_lo, &b->tx_pkts_hi);
 		split64(st->rx_bytes, &b->rx_bytes_lo, &b->rx_bytes_hi);
@@ -697,13 +777,16 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 		n = snprintf(text, sizeof(text),
 			     "tx_pkts %llu\ntx_bytes %llu\nrx_pkts %llu\nrx_bytes %llu\n"
 			     "rx_drops %llu\ntx_drops %llu\naenq_posted %llu\naenq_dropped %llu\n"
-			     "admin_cmds %llu\n",
+			     "admin_cmds %llu\nrx_no_buf %llu\ntx_bad_desc %llu\nrx_bad_desc %llu\n"
+			     "irqs %llu\n",
 			     (unsigned long long)st->tx_pkts, (unsigned long long)st->tx_bytes,
 			     (unsigned long long)st->rx_pkts, (unsigned long long)st->rx_bytes,
 			     (unsigned long long)st->rx_drops, (unsigned long long)st->tx_drops,
 			     (unsigned long long)d->aenq_posted,
 			     (unsigned long long)d->aenq_dropped,
-			     (unsigned long long)d->admin_cmds);
+			     (unsigned long long)d->admin_cmds,
+			     (unsigned long long)d->m.rx_no_buf, (unsigned long long)d->m.tx_bad_desc,
+			     (unsigned long long)d->m.rx_bad_desc, (unsigned long long)d->m.irqs);
 		if (n < 0)
 			return EIF_ST_UNKNOWN_ERROR;
 		if ((uint32_t)n + 1 > len)

@@ -151,7 +151,7 @@ void ena_aenq_keepalive(void *opaque)
 	struct eif_aenq_keep_alive ka;
 
 	ena_aenq_flush_pending(d);
-	if (!(d->aenq_enabled & EIF_BIT(EIF_AENQ_KEEP_ALIVE)))
+	if (!(d->aenq_enabled & EIF_BIT(EIF_AENQ_KEEP_ALIVE)) || d->keepalive_stopped)
 		return;
 	ka.rx_drops_lo = (uint32_t)d->stats.rx_drops;
 	ka.rx_drops_hi = (uint32_t)(d->stats.rx_drops >> 32);

@@ -87,8 +87,13 @@ static void core_reset(struct ena_dev *d)
 	d->mmio_resp_lo = d->mmio_resp_hi = 0;
 	ena_admin_reset(d);
 	ena_aenq_reset(d);
+	ena_io_reset(d);
 
 	d->mtu = 1500;
+	/* LLQ defaults until the driver sets its configuration */
+	d->llq_entry_size = 128;
+	d->llq_descs_before_hdr = 2;
+	d->llq_stride = EIF_LLQ_STRIDE_MULTI;
 	d->host_info_addr = d->debug_area_addr = 0;
 	d->debug_area_size = 0;
 	ena_rss_defaults(d);
@@ -362,6 +367,71 @@ void ena_dev_send_hints(struct ena_dev *d)
 	ena_aenq_flush_pending(d);
 }
 
+void ena_dev_keepalive_enable(struct ena_dev *d, bool on)
+{
+	d->keepalive_stopped = !on;
+	log_info(d->name, "keep-alive events %s", on ? "resumed" : "stopped");
+}
+
+void ena_dev_raise_fatal(struct ena_dev *d)
+{
+	ena_fatal(d, "raised through the control interface");
+}
+
+const char *ena_dev_name(const struct ena_dev *d)
+{
+	return d->name;
+}
+
+size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+	int r;
+
+#define PUT(...) do { \
+		r = snprintf(buf + n, len > n ? len - n : 0, __VA_ARGS__); \
+		if (r > 0) \
+			n += (size_t)r; \
+	} while (0)
+#define C(f) PUT("%s.%s=%llu\n", d->name, #f, (unsigned long long)d->m.f)
+	PUT("%s.link=%s\n", d->name, d->link_up ? "up" : "down");
+	PUT("%s.keepalive=%s\n", d->name, d->keepalive_stopped ? "stopped" : "running");
+	PUT("%s.dev_sts=0x%x\n", d->name, d->dev_sts);
+	C(tx_frames); C(tx_bytes); C(tx_errors); C(tx_link_down); C(tx_comps);
+	C(tx_comps_dropped); C(tx_comps_delayed); C(tx_bad_desc); C(tx_tso_segs);
+	C(tx_csum_offload);
+	C(rx_frames); C(rx_bytes); C(rx_no_buf); C(rx_no_queue); C(rx_link_down);
+	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
+	PUT("%s.rx_drops=%llu\n", d->name, (unsigned long long)d->stats.rx_drops);
+	PUT("%s.tx_drops=%llu\n", d->name, (unsigned long long)d->stats.tx_drops);
+	PUT("%s.admin_cmds=%llu\n", d->name, (unsigned long long)d->admin_cmds);
+	PUT("%s.eni_bw_in_allowance_exceeded=%llu\n", d->name,
+	    (unsigned long long)d->stats.eni.bw_in_allowance_exceeded);
+	PUT("%s.eni_bw_out_allowance_exceeded=%llu\n", d->name,
+	    (unsigned long long)d->stats.eni.bw_out_allowance_exceeded);
+	PUT("%s.eni_pps_allowance_exceeded=%llu\n", d->name,
+	    (unsigned long long)d->stats.eni.pps_allowance_exceeded);
+	PUT("%s.aenq_posted=%llu\n", d->name, (unsigned long long)d->aenq_posted);
+	for (i = 0; i < d->prof->max_queues && i < ENA_MAX_IO_QUEUES; i++) {
+		const struct ena_io_sq *t = &d->tx_sq[i], *q = &d->rx_sq[i];
+
+		if (t->used)
+			PUT("%s.txq%u=pkts:%llu,bytes:%llu,drops:%llu,bad:%llu,head:%u,tail:%u\n",
+			    d->name, i, (unsigned long long)t->pkts, (unsigned long long)t->bytes,
+			    (unsigned long long)t->drops, (unsigned long long)t->bad_descs,
+			    t->head, (unsigned)(uint16_t)t->tail);
+		if (q->used)
+			PUT("%s.rxq%u=pkts:%llu,bytes:%llu,drops:%llu,bad:%llu,head:%u,tail:%u\n",
+			    d->name, i, (unsigned long long)q->pkts, (unsigned long long)q->bytes,
+			    (unsigned long long)q->drops, (unsigned long long)q->bad_descs,
+			    q->head, (unsigned)(uint16_t)q->tail);
+	}
+#undef C
+#undef PUT
+	return n < len ? n : (len ? len - 1 : 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* life cycle                                                          */
 /* ------------------------------------------------------------------ */
@@ -385,6 +455,8 @@ static uint32_t supported_features(const struct ena_profile *p)
 		     EIF_BIT(EIF_FEAT_RSS_INDIRECTION_TABLE);
 	if (p->intr_delay_resolution)
 		f |= EIF_BIT(EIF_FEAT_INTERRUPT_MODERATION);
+	if (p->llq && p->llq_bar_size)
+		f |= EIF_BIT(EIF_FEAT_LLQ);
 	/* device attributes cannot be hidden: the driver always asks for them */
 	f &= ~(p->hide_features & ~EIF_BIT(EIF_FEAT_DEVICE_ATTRIBUTES));
 	return f;
@@ -406,13 +478,28 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 	d->mac[5] = (uint8_t)(d->mac[5] + fn_index);	/* distinct MAC per function */
 	d->supported_features = supported_features(prof);
 	d->llq_size = prof->llq_bar_size;
-	if (d->llq_size) {
-		d->llq_mem = calloc(1, d->llq_size);
-		if (!d->llq_mem) {
-			free(d);
-			return NULL;
-		}
+	/* each TX queue gets a slot of max depth x 256-byte entries in BAR2 */
+	if (prof->max_queues && d->llq_size) {
+		uint32_t depth = d->llq_size / prof->max_queues / 256u, p2 = 1;
+
+		while (p2 * 2 <= depth && p2 * 2 <= prof->tx_depth)
+			p2 *= 2;
+		d->llq_max_depth = depth ? p2 : 0;
 	}
+	d->txbuf = malloc(ENA_MAX_FRAME);
+	d->segbuf = malloc(ENA_MAX_FRAME);
+	d->delayed = calloc(ENA_MAX_DELAYED, sizeof(*d->delayed));
+	if (d->llq_size)
+		d->llq_mem = calloc(1, d->llq_size);
+	if (!d->txbuf || !d->segbuf || !d->delayed || (d->llq_size && !d->llq_mem)) {
+		free(d->txbuf);
+		free(d->segbuf);
+		free(d->delayed);
+		free(d->llq_mem);
+		free(d);
+		return NULL;
+	}
+	ena_io_init(d);
 	ena_dev_power_on(d);
 	ev_timer_setup(loop, &d->keepalive, ena_aenq_keepalive, d);
 	if (prof->keepalive_ms)
@@ -430,6 +517,10 @@ void ena_dev_destroy(struct ena_dev *d)
 	if (!d)
 		return;
 	ev_timer_remove(d->loop, &d->keepalive);
+	ena_io_fini(d);
+	free(d->txbuf);
+	free(d->segbuf);
+	free(d->delayed);
 	free(d->llq_mem);
 	free(d);
 }

@@ -59,7 +59,25 @@ uint32_t ena_dev_llq_size(const struct ena_dev *d);
 void ena_dev_llq_read(struct ena_dev *d, uint64_t off, void *buf, uint32_t n);
 void ena_dev_llq_write(struct ena_dev *d, uint64_t off, const void *buf, uint32_t n);
 
-/* events from outside (signals, later the control socket) */
+/* packet backend: where transmitted frames go */
+struct ena_net {
+	void *opaque;
+	/* false if the frame could not be sent (counted as a TX error) */
+	bool (*send)(void *opaque, const uint8_t *frame, size_t len);
+};
+void ena_dev_set_net(struct ena_dev *d, const struct ena_net *net);
+/* a frame from the wire: RSS picks the RX queue, no posted buffer -> drop */
+void ena_dev_receive(struct ena_dev *d, const uint8_t *frame, size_t len);
+
+/* events from outside (signals, the control socket) */
+void ena_dev_keepalive_enable(struct ena_dev *d, bool on);
+void ena_dev_raise_fatal(struct ena_dev *d);
+/* swallow the next n TX completions / hold every TX completion back ms */
+void ena_dev_tx_comp_fault(struct ena_dev *d, uint32_t drop_next, uint32_t delay_ms);
+/* the model's own counters as "key=value\n" lines; returns the length */
+size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len);
+const char *ena_dev_name(const struct ena_dev *d);
+
 void ena_dev_set_link(struct ena_dev *d, bool up);
 bool ena_dev_link_up(const struct ena_dev *d);
 void ena_dev_send_hints(struct ena_dev *d);

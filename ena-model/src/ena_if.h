@@ -296,6 +296,15 @@ enum eif_rss_proto {
 #define EIF_RSS_SORT_L4			EIF_BIT(2)
 #define EIF_RSS_INLINE_INDEX_NONE	0xffffffffu
 
+/* LLQ feature fields (bitmaps of these values in the "supported" fields) */
+#define EIF_LLQ_HEADER_INLINE		1
+#define EIF_LLQ_ENTRY_128		1
+#define EIF_LLQ_ENTRY_192		2
+#define EIF_LLQ_ENTRY_256		4
+#define EIF_LLQ_DESCS_BEFORE_HDR_ALL	(1u | 2u | 4u | 8u)	/* values 1, 2, 4, 8 */
+#define EIF_LLQ_STRIDE_SINGLE		1
+#define EIF_LLQ_STRIDE_MULTI		2
+
 /* feature versions this model implements */
 #define EIF_MAX_QUEUES_EXT_VERSION	1
 
@@ -730,5 +739,117 @@ EIF_CHECK_OFF(struct eif_aenq_entry, u, 16);
 EIF_CHECK_OFF(struct eif_host_info, kernel_ver_str, 136);
 EIF_CHECK_OFF(struct eif_host_info, driver_version, 172);
 EIF_CHECK_OFF(struct eif_host_info, driver_features, 192);
+
+/* ------------------------------------------------------------------ */
+/* IO queues: descriptors and completions                              */
+/* ------------------------------------------------------------------ */
+
+/* L3/L4 protocol indexes used in TX descriptors and RX completions */
+#define EIF_L3_UNKNOWN		0
+#define EIF_L3_IPV4		8
+#define EIF_L3_IPV6		11
+#define EIF_L4_UNKNOWN		0
+#define EIF_L4_TCP		12
+#define EIF_L4_UDP		13
+
+/* TX descriptor (16 bytes), word 0 "len_ctrl" */
+#define EIF_TX_LEN(w)			((w) & 0xffffu)
+#define EIF_TX_REQ_ID_HI(w)		(((w) >> 16) & 0x3fu)	/* req_id[15:10] */
+#define EIF_TX_META			EIF_BIT(23)
+#define EIF_TX_PHASE			EIF_BIT(24)
+#define EIF_TX_FIRST			EIF_BIT(26)
+#define EIF_TX_LAST			EIF_BIT(27)
+#define EIF_TX_COMP_REQ			EIF_BIT(28)
+/* word 1 "meta_ctrl" of a buffer descriptor */
+#define EIF_TX_L3_PROTO(w)		((w) & 0xfu)
+#define EIF_TX_DF			EIF_BIT(4)
+#define EIF_TX_TSO_EN			EIF_BIT(7)
+#define EIF_TX_L4_PROTO(w)		(((w) >> 8) & 0x1fu)
+#define EIF_TX_L3_CSUM_EN		EIF_BIT(13)
+#define EIF_TX_L4_CSUM_EN		EIF_BIT(14)
+#define EIF_TX_FCS_DIS			EIF_BIT(15)
+#define EIF_TX_L4_CSUM_PARTIAL		EIF_BIT(17)
+#define EIF_TX_REQ_ID_LO(w)		(((w) >> 22) & 0x3ffu)	/* req_id[9:0] */
+/* word 3: [15:0] address bits 47:32, [31:24] header length */
+#define EIF_TX_ADDR_HI(w)		((w) & 0xffffu)
+#define EIF_TX_HDR_LEN(w)		(((w) >> 24) & 0xffu)
+
+/* TX meta descriptor: word 0 */
+#define EIF_TXM_REQ_ID_LO(w)		((w) & 0x3ffu)
+#define EIF_TXM_EXT_VALID		EIF_BIT(14)
+#define EIF_TXM_MSS_HI(w)		(((w) >> 16) & 0xfu)	/* mss[13:10] */
+#define EIF_TXM_ETH_META_TYPE		EIF_BIT(20)
+#define EIF_TXM_META_STORE		EIF_BIT(21)
+/* word 2 */
+#define EIF_TXM_L3_HDR_LEN(w)		((w) & 0xffu)
+#define EIF_TXM_L3_HDR_OFF(w)		(((w) >> 8) & 0xffu)
+#define EIF_TXM_L4_HDR_WORDS(w)		(((w) >> 16) & 0x3fu)
+#define EIF_TXM_MSS_LO(w)		(((w) >> 22) & 0x3ffu)	/* mss[9:0] */
+
+struct eif_tx_desc {
+	uint32_t len_ctrl;
+	uint32_t meta_ctrl;	/* word 1 of a meta descriptor: req_id[15:10] in [5:0] */
+	uint32_t addr_lo;	/* word 2 of a meta descriptor: offsets and mss */
+	uint32_t addr_hi_hdr;
+};
+
+/* TX completion (8 bytes) */
+struct eif_tx_cdesc {
+	uint16_t req_id;
+	uint8_t status;
+	uint8_t flags;		/* bit 0 phase */
+	uint16_t sub_qid;
+	uint16_t sq_head;
+};
+
+/* RX descriptor (16 bytes): ctrl bits */
+#define EIF_RX_CTRL_PHASE		EIF_BIT(0)
+#define EIF_RX_CTRL_FIRST		EIF_BIT(2)
+#define EIF_RX_CTRL_LAST		EIF_BIT(3)
+#define EIF_RX_CTRL_COMP_REQ		EIF_BIT(4)
+
+struct eif_rx_desc {
+	uint16_t length;	/* 0 means 64 KiB */
+	uint8_t rsvd2;
+	uint8_t ctrl;
+	uint16_t req_id;
+	uint16_t rsvd6;
+	uint32_t addr_lo;
+	uint16_t addr_hi;
+	uint16_t rsvd14;
+};
+
+/* RX completion (16 bytes; 32 with the extended layout) status bits */
+#define EIF_RXC_L3_PROTO(p)		((uint32_t)(p) & 0x1fu)
+#define EIF_RXC_L4_PROTO(p)		(((uint32_t)(p) & 0x1fu) << 8)
+#define EIF_RXC_L3_CSUM_ERR		EIF_BIT(13)
+#define EIF_RXC_L4_CSUM_ERR		EIF_BIT(14)
+#define EIF_RXC_IPV4_FRAG		EIF_BIT(15)
+#define EIF_RXC_L4_CSUM_CHECKED		EIF_BIT(16)
+#define EIF_RXC_PHASE			EIF_BIT(24)
+#define EIF_RXC_FIRST			EIF_BIT(26)
+#define EIF_RXC_LAST			EIF_BIT(27)
+#define EIF_RXC_BUFFER			EIF_BIT(30)
+
+struct eif_rx_cdesc {
+	uint32_t status;
+	uint16_t length;
+	uint16_t req_id;
+	uint32_t hash;
+	uint16_t sub_qid;
+	uint8_t offset;
+	uint8_t rsvd;
+};
+
+EIF_CHECK_SIZE(struct eif_tx_desc, 16);
+EIF_CHECK_SIZE(struct eif_tx_cdesc, 8);
+EIF_CHECK_SIZE(struct eif_rx_desc, 16);
+EIF_CHECK_SIZE(struct eif_rx_cdesc, 16);
+EIF_CHECK_OFF(struct eif_tx_cdesc, flags, 3);
+EIF_CHECK_OFF(struct eif_rx_desc, req_id, 4);
+EIF_CHECK_OFF(struct eif_rx_desc, addr_hi, 12);
+EIF_CHECK_OFF(struct eif_rx_cdesc, req_id, 6);
+EIF_CHECK_OFF(struct eif_rx_cdesc, hash, 8);
+EIF_CHECK_OFF(struct eif_rx_cdesc, offset, 14);
 
 #endif /* ENA_IF_H */

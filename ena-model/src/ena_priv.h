@@ -19,8 +19,19 @@ struct ena_io_sq {
 	uint8_t placement;
 	uint8_t completion;
 	uint64_t ring;
+	uint32_t llq_off;		/* LLQ: this queue's entries in BAR2 */
 	uint32_t tail;			/* last doorbell value */
 	uint64_t doorbells;
+
+	/* data path */
+	uint16_t head;			/* next descriptor the device reads */
+	uint8_t phase;			/* phase the next descriptor must carry */
+	uint32_t gen;			/* tells delayed completions of an old queue apart */
+	bool meta_valid;		/* a meta descriptor was stored (meta caching) */
+	uint16_t meta_mss;
+	uint8_t meta_l3_off, meta_l3_len, meta_l4_words;
+	bool warned;			/* a descriptor problem was logged */
+	uint64_t pkts, bytes, drops, bad_descs;
 };
 
 struct ena_io_cq {
@@ -34,7 +45,32 @@ struct ena_io_cq {
 	uint64_t ring;
 	uint32_t unmask;		/* last interrupt unmask register value */
 	uint32_t head;			/* last head doorbell value */
+	uint16_t tail;			/* next entry the device writes */
+	uint8_t phase;
+	uint64_t entries;
 };
+
+/* interrupt state of one IO MSI-X vector (shared by a TX and an RX CQ) */
+struct ena_vec {
+	struct ena_dev *d;
+	uint16_t idx;
+	bool masked;			/* raised and not unmasked since */
+	bool pending;			/* completions arrived while masked or delayed */
+	bool pending_rx, pending_tx;	/* ... on an RX / TX CQ */
+	uint32_t rx_delay, tx_delay;	/* from the unmask register, resolution units */
+	struct ev_timer timer;		/* moderation delay */
+	uint64_t raised, moderated;
+};
+
+/* a TX completion held back by the control interface */
+struct ena_delayed_comp {
+	uint16_t sq;
+	uint16_t req_id;
+	uint32_t gen;
+	uint64_t due_us;
+};
+#define ENA_MAX_DELAYED		4096
+#define ENA_MAX_FRAME		(65536 + 256)
 
 struct ena_counters {
 	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes, rx_drops, tx_drops;
@@ -95,8 +131,37 @@ struct ena_dev {
 
 	struct ena_counters stats;
 
+	/* data path */
+	struct ena_net net;
+	struct ena_vec vec[ENA_MAX_MSIX];
+	uint8_t *txbuf;			/* ENA_MAX_FRAME: the frame being assembled */
+	uint8_t *segbuf;		/* ENA_MAX_FRAME: one TSO segment */
+	uint32_t sq_gen;
+	uint32_t drop_tx_comps;		/* control: completions still to swallow */
+	uint32_t delay_tx_comps_ms;	/* control: hold completions back this long */
+	struct ena_delayed_comp *delayed;
+	unsigned int n_delayed;
+	struct ev_timer delay_timer;
+	bool keepalive_stopped;
+	/* ENI allowance accounting: fixed one-second windows */
+	uint64_t eni_window_us;
+	uint64_t eni_pkts, eni_bits_in, eni_bits_out;
+	struct {
+		uint64_t tx_frames, tx_bytes, tx_errors, tx_link_down, tx_comps,
+			 tx_comps_dropped, tx_comps_delayed, tx_bad_desc, tx_tso_segs,
+			 tx_csum_offload;
+		uint64_t rx_frames, rx_bytes, rx_no_buf, rx_no_queue, rx_link_down,
+			 rx_bad_desc, rx_too_big, rx_csum_bad;
+		uint64_t irqs, irqs_masked;
+	} m;
+
 	uint8_t *llq_mem;
 	uint32_t llq_size;
+	/* LLQ configuration (set feature LLQ) */
+	uint32_t llq_entry_size;	/* bytes: 128, 192 or 256 */
+	uint32_t llq_descs_before_hdr;
+	uint16_t llq_stride;		/* EIF_LLQ_STRIDE_* */
+	uint32_t llq_max_depth;
 };
 
 /* ena_dev.c */
@@ -115,6 +180,17 @@ void ena_admin_reset(struct ena_dev *d);
 void ena_admin_doorbell(struct ena_dev *d, uint32_t tail);
 void ena_io_doorbell(struct ena_dev *d, uint32_t off, uint32_t val);
 void ena_rss_defaults(struct ena_dev *d);
+
+/* ena_io.c */
+void ena_io_init(struct ena_dev *d);
+void ena_io_fini(struct ena_dev *d);
+void ena_io_reset(struct ena_dev *d);
+void ena_io_sq_created(struct ena_dev *d, struct ena_io_sq *sq);
+void ena_io_sq_destroyed(struct ena_dev *d, struct ena_io_sq *sq);
+void ena_io_cq_created(struct ena_dev *d, struct ena_io_cq *cq);
+void ena_io_sq_doorbell(struct ena_dev *d, struct ena_io_sq *sq, uint32_t tail);
+void ena_io_unmask(struct ena_dev *d, struct ena_io_cq *cq, uint32_t val);
+uint32_t ena_io_offload_tx(const struct ena_dev *d);
 
 /* ena_aenq.c */
 void ena_aenq_reset(struct ena_dev *d);

@@ -6,6 +6,14 @@
 
 #include "evloop.h"
 
+uint64_t ev_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 uint64_t ev_now_ms(void)
 {
 	struct timespec ts;
@@ -44,6 +52,15 @@ void ev_del_fd(struct evloop *l, int fd)
 	}
 }
 
+void ev_mod_fd(struct evloop *l, int fd, short events)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->w[i].fd == fd)
+			l->w[i].events = events;
+}
+
 void ev_timer_setup(struct evloop *l, struct ev_timer *t, ev_timer_cb cb, void *opaque)
 {
 	t->cb = cb;
@@ -56,11 +73,16 @@ void ev_timer_setup(struct evloop *l, struct ev_timer *t, ev_timer_cb cb, void *
 	}
 }
 
+void ev_timer_arm_us(struct ev_timer *t, uint64_t delay_us, uint64_t period_us)
+{
+	t->deadline_us = ev_now_us() + delay_us;
+	t->period_us = period_us;
+	t->armed = true;
+}
+
 void ev_timer_arm(struct ev_timer *t, uint64_t delay_ms, uint64_t period_ms)
 {
-	t->deadline_ms = ev_now_ms() + delay_ms;
-	t->period_ms = period_ms;
-	t->armed = true;
+	ev_timer_arm_us(t, delay_ms * 1000u, period_ms * 1000u);
 }
 
 void ev_timer_cancel(struct ev_timer *t)
@@ -82,34 +104,38 @@ void ev_timer_remove(struct evloop *l, struct ev_timer *t)
 	}
 }
 
-static int next_timeout(struct evloop *l, uint64_t now)
+/* NULL: no timer armed */
+static struct timespec *next_timeout(struct evloop *l, uint64_t now, struct timespec *ts)
 {
 	struct ev_timer *t;
-	uint64_t best = UINT64_MAX;
+	uint64_t best = UINT64_MAX, d;
 
 	for (t = l->timers; t; t = t->next)
-		if (t->armed && t->deadline_ms < best)
-			best = t->deadline_ms;
+		if (t->armed && t->deadline_us < best)
+			best = t->deadline_us;
 	if (best == UINT64_MAX)
-		return -1;
-	if (best <= now)
-		return 0;
-	return best - now > 60000 ? 60000 : (int)(best - now);
+		return NULL;
+	d = best <= now ? 0 : best - now;
+	if (d > 60000000u)
+		d = 60000000u;
+	ts->tv_sec = (time_t)(d / 1000000u);
+	ts->tv_nsec = (long)(d % 1000000u) * 1000;
+	return ts;
 }
 
 static void run_timers(struct evloop *l)
 {
-	uint64_t now = ev_now_ms();
+	uint64_t now = ev_now_us();
 	struct ev_timer *t;
 
 restart:
 	for (t = l->timers; t; t = t->next) {
-		if (!t->armed || t->deadline_ms > now)
+		if (!t->armed || t->deadline_us > now)
 			continue;
-		if (t->period_ms) {
-			t->deadline_ms += t->period_ms;
-			if (t->deadline_ms <= now)	/* we fell behind: do not burst */
-				t->deadline_ms = now + t->period_ms;
+		if (t->period_us) {
+			t->deadline_us += t->period_us;
+			if (t->deadline_us <= now)	/* we fell behind: do not burst */
+				t->deadline_us = now + t->period_us;
 		} else {
 			t->armed = false;
 		}
@@ -124,6 +150,7 @@ int ev_run_once(struct evloop *l)
 	struct pollfd pfd[EV_MAX_FDS];
 	struct ev_watch snap[EV_MAX_FDS];
 	unsigned int i, n = l->n;
+	struct timespec ts;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -132,7 +159,7 @@ int ev_run_once(struct evloop *l)
 		pfd[i].revents = 0;
 		snap[i] = l->w[i];
 	}
-	rc = poll(pfd, n, next_timeout(l, ev_now_ms()));
+	rc = ppoll(pfd, n, next_timeout(l, ev_now_us(), &ts), NULL);
 	if (rc < 0 && errno != EINTR)
 		return -1;
 	for (i = 0; rc > 0 && i < n; i++) {

@@ -12,8 +12,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "evloop.h"
 #include "log.h"
+#include "net.h"
 #include "pci.h"
 #include "profile.h"
 
@@ -22,6 +24,17 @@ struct app {
 	struct ena_profile prof;
 	struct pci_fn *fn[PROFILE_MAX_SOCKETS];
 	unsigned int nfn;
+	/* packet backends and control */
+	const char *dgram[PROFILE_MAX_SOCKETS];
+	unsigned int ndgram;
+	bool loopback;
+	const char *pcap_path;
+	const char *ctl_path;
+	struct net_pcap pcap;
+	struct net_port port[PROFILE_MAX_SOCKETS];
+	struct net_port *ports[PROFILE_MAX_SOCKETS];
+	struct ena_dev *devs[PROFILE_MAX_SOCKETS];
+	struct ctl ctl;
 	int sigfd;
 	int exit_code;
 };
@@ -45,6 +58,12 @@ static void usage(FILE *f)
 		"      --queues N         IO queue pairs (default 8)\n"
 		"      --set KEY=VALUE    any profile key (see below)\n"
 		"      --reconnect        wait for a new client after a disconnect\n"
+		"      --dgram LOCAL:REMOTE  cable the next function to a UNIX datagram socket:\n"
+		"                         bind LOCAL, send to REMOTE (QEMU -netdev dgram peer)\n"
+		"      --loopback         cable functions 0-1, 2-3, ... back to back\n"
+		"                         (a single function: to itself)\n"
+		"      --pcap FILE        write every frame sent and received to FILE\n"
+		"      --ctl PATH         control socket (see ena-model-ctl help)\n"
 		"  -v, --verbose          trace messages, admin commands, AENQ (-vv: registers too)\n"
 		"  -h, --help             this text\n"
 		"\n"
@@ -59,7 +78,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_MAX_MTU = 256, OPT_PF, OPT_VF, OPT_NO_READLESS, OPT_MSIX, OPT_QUEUES,
-       OPT_SET, OPT_RECONNECT };
+       OPT_SET, OPT_RECONNECT, OPT_DGRAM, OPT_LOOPBACK, OPT_PCAP, OPT_CTL };
 
 static const struct option long_opts[] = {
 	{ "socket", required_argument, NULL, 's' },
@@ -73,6 +92,10 @@ static const struct option long_opts[] = {
 	{ "queues", required_argument, NULL, OPT_QUEUES },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "reconnect", no_argument, NULL, OPT_RECONNECT },
+	{ "dgram", required_argument, NULL, OPT_DGRAM },
+	{ "loopback", no_argument, NULL, OPT_LOOPBACK },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -142,6 +165,22 @@ static int parse_args(struct app *a, int argc, char **argv)
 			case OPT_RECONNECT:
 				rc = set(&a->prof, "reconnect", "on");
 				break;
+			case OPT_DGRAM:
+				if (a->ndgram >= PROFILE_MAX_SOCKETS) {
+					log_err(NULL, "too many --dgram options");
+					return -1;
+				}
+				a->dgram[a->ndgram++] = optarg;
+				break;
+			case OPT_LOOPBACK:
+				a->loopback = true;
+				break;
+			case OPT_PCAP:
+				a->pcap_path = optarg;
+				break;
+			case OPT_CTL:
+				a->ctl_path = optarg;
+				break;
 			case OPT_SET: {
 				char *kv = strdup(optarg), *eq = kv ? strchr(kv, '=') : NULL;
 
@@ -171,6 +210,14 @@ static int parse_args(struct app *a, int argc, char **argv)
 	}
 	if (profile_validate(&a->prof, err, sizeof(err))) {
 		log_err(NULL, "%s", err);
+		return -1;
+	}
+	if (a->ndgram > a->prof.n_sockets) {
+		log_err(NULL, "%u --dgram options for %u functions", a->ndgram, a->prof.n_sockets);
+		return -1;
+	}
+	if (a->loopback && a->ndgram) {
+		log_err(NULL, "--loopback and --dgram exclude each other");
 		return -1;
 	}
 	if (a->prof.msix_vectors < 2)
@@ -207,6 +254,33 @@ static void on_signal(void *opaque, int fd, short revents)
 	}
 }
 
+static int setup_net(struct app *a)
+{
+	unsigned int i;
+
+	if (a->pcap_path && net_pcap_open(&a->pcap, a->pcap_path))
+		return -1;
+	for (i = 0; i < a->nfn; i++) {
+		a->devs[i] = a->fn[i]->ena;
+		a->ports[i] = &a->port[i];
+		net_port_init(&a->port[i], a->fn[i]->name, a->devs[i], &a->loop, &a->pcap);
+		if (i < a->ndgram && net_port_dgram(&a->port[i], a->dgram[i]))
+			return -1;
+	}
+	if (a->loopback) {
+		for (i = 0; i + 1 < a->nfn; i += 2)
+			net_port_loopback(&a->port[i], &a->port[i + 1]);
+		if (a->nfn % 2)
+			net_port_loopback(&a->port[a->nfn - 1], &a->port[a->nfn - 1]);
+	}
+	a->ctl.devs = a->devs;
+	a->ctl.ports = a->ports;
+	a->ctl.ndev = a->nfn;
+	if (a->ctl_path && ctl_open(&a->ctl, a->ctl_path, &a->loop))
+		return -1;
+	return 0;
+}
+
 static bool all_done(const struct app *a)
 {
 	unsigned int i;
@@ -232,6 +306,9 @@ int main(int argc, char **argv)
 	profile_defaults(&a->prof);
 	ev_init(&a->loop);
 	a->sigfd = -1;
+	a->ctl.fd = -1;
+	for (i = 0; i < PROFILE_MAX_SOCKETS; i++)
+		a->port[i].fd = -1;
 	if (parse_args(a, argc, argv)) {
 		usage(stderr);
 		goto out;
@@ -258,6 +335,8 @@ int main(int argc, char **argv)
 			goto out;
 		a->nfn++;
 	}
+	if (setup_net(a))
+		goto out;
 
 	while (!a->loop.stop && !all_done(a)) {
 		if (ev_run_once(&a->loop)) {
@@ -269,8 +348,21 @@ int main(int argc, char **argv)
 		log_info(NULL, "all clients gone: exiting");
 	rc = 0;
 out:
+	/* the final counters, for logs of runs nobody queried */
+	for (i = 0; i < a->nfn; i++) {
+		char buf[4096], *line, *save = NULL;
+
+		ena_dev_counters(a->fn[i]->ena, buf, sizeof(buf));
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (!strstr(line, "=0") || strstr(line, "=0x"))
+				log_info(NULL, "final %s", line);
+	}
+	ctl_close(&a->ctl);
+	for (i = 0; i < a->nfn; i++)
+		net_port_close(&a->port[i]);
 	for (i = 0; i < a->nfn; i++)
 		pci_fn_destroy(a->fn[i]);
+	net_pcap_close(&a->pcap);
 	if (a->sigfd >= 0)
 		close(a->sigfd);
 	profile_free(&a->prof);

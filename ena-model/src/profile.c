@@ -38,7 +38,9 @@ void profile_defaults(struct ena_profile *p)
 	p->max_tx_header = 128;
 	p->max_queues_ext = true;
 
-	p->offload_tx = EIF_OFF_TX_L4_IPV4_PART | EIF_OFF_TX_L4_IPV6_PART;
+	p->offload_tx = EIF_OFF_TX_L3_CSUM_IPV4 | EIF_OFF_TX_L4_IPV4_PART |
+			EIF_OFF_TX_L4_IPV6_PART | EIF_OFF_TX_TSO_IPV4 | EIF_OFF_TX_TSO_IPV6 |
+			EIF_OFF_TX_TSO_ECN;
 	p->offload_rx = EIF_OFF_RX_L3_CSUM_IPV4 | EIF_OFF_RX_L4_IPV4_CSUM |
 			EIF_OFF_RX_L4_IPV6_CSUM | EIF_OFF_RX_HASH;
 	p->rss = true;
@@ -169,6 +171,7 @@ static const struct key_desc keys[] = {
 	{ "revision", K_U8, F(revision), 0xff, "PCI revision id (bit 0 is set/cleared by readless)" },
 	{ "msix_vectors", K_UINT, F(msix_vectors), 129, "MSI-X vectors (1 management + 1 per queue pair)" },
 	{ "llq_bar_size", K_U32, F(llq_bar_size), 1u << 30, "BAR2 (LLQ memory) size in bytes, power of 2 >= 4096, 0: none" },
+	{ "llq", K_BOOL, F(llq), 1, "advertise LLQ: TX descriptors and headers pushed into BAR2 (needs llq_bar_size)" },
 	{ "max_mtu", K_U32, F(max_mtu), 65535, "device max MTU (without L2 header)" },
 	{ "impl_id", K_U32, F(impl_id), 0xffffffffu, "device attributes impl_id" },
 	{ "device_version", K_U32, F(device_version), 0xffffffffu, "device attributes device_version" },
@@ -199,6 +202,9 @@ static const struct key_desc keys[] = {
 	{ "keepalive_ms", K_UINT, F(keepalive_ms), 3600000, "keep-alive AENQ period in ms, 0: none" },
 	{ "rx_drops", K_U64, F(rx_drops), UINT64_MAX, "initial device rx_drops counter" },
 	{ "tx_drops", K_U64, F(tx_drops), UINT64_MAX, "initial device tx_drops counter" },
+	{ "pps_allowance", K_U32, F(pps_allowance), 0xffffffffu, "ENI packets/s allowance, both directions (0: unlimited); excess is dropped and counted in the ENI stats" },
+	{ "bw_in_allowance", K_U32, F(bw_in_mbps), 0xffffffffu, "ENI inbound Mb/s allowance (0: unlimited)" },
+	{ "bw_out_allowance", K_U32, F(bw_out_mbps), 0xffffffffu, "ENI outbound Mb/s allowance (0: unlimited)" },
 	{ "reconnect", K_BOOL, F(reconnect), 1, "wait for a new client after a disconnect instead of exiting" },
 	/* handled specially below */
 	{ "mac", K_BOOL, 0, 0, "MAC address aa:bb:cc:dd:ee:ff (function N gets last byte + N)" },

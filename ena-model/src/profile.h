@@ -18,6 +18,7 @@ struct ena_profile {
 	bool readless;			/* driver may use readless register reads */
 	unsigned int msix_vectors;	/* 1 management + 1 per IO queue pair */
 	uint32_t llq_bar_size;		/* BAR2 size, 0: no BAR2 */
+	bool llq;			/* advertise LLQ (needs BAR2) */
 
 	/* device attributes */
 	uint8_t mac[6];
@@ -58,6 +59,9 @@ struct ena_profile {
 	uint32_t aenq_groups;		/* supported groups */
 	unsigned int keepalive_ms;	/* 0: no keep-alive events */
 	uint64_t rx_drops, tx_drops;	/* initial device drop counters */
+	/* ENI allowances (0: unlimited); exceeding them drops and counts */
+	uint32_t pps_allowance;		/* packets per second, both directions */
+	uint32_t bw_in_mbps, bw_out_mbps;
 
 	/* process */
 	char *sockets[PROFILE_MAX_SOCKETS];

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Control socket (see ctl.h).
+ *
+ * Commands (FN: "fn=N" anywhere on the line selects one function; default
+ * all of them):
+ *   link up|down            link state, with a link-change AENQ event
+ *   keepalive stop|resume   keep-alive AENQ events
+ *   fatal                   fatal error: DEV_STS fatal bit + AENQ event
+ *   notify                  notification (update hints) AENQ event
+ *   tx-comp drop N          swallow the next N TX completions
+ *   tx-comp delay MS        hold every TX completion back MS ms
+ *   tx-comp normal          back to normal (releases held completions)
+ *   counters                the model's counters, key=value
+ *   help
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "net.h"
+
+#define CTL_MAX_TOK	8
+
+static const char help_text[] =
+	"commands (add fn=N to address one function):\n"
+	"  link up|down\n  keepalive stop|resume\n  fatal\n  notify\n"
+	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n  counters\n  help\n";
+
+void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
+{
+	char buf[256], *tok[CTL_MAX_TOK], *save = NULL, *t;
+	unsigned int nt = 0, i, first = 0, last = c->ndev;
+	size_t n = 0;
+	long fn = -1;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (!strncmp(t, "fn=", 3)) {
+			char *end;
+
+			fn = strtol(t + 3, &end, 10);
+			if (*end || fn < 0 || (unsigned long)fn >= c->ndev) {
+				snprintf(out, outlen, "error: no function '%s'\n", t + 3);
+				return;
+			}
+			continue;
+		}
+		if (nt < CTL_MAX_TOK)
+			tok[nt++] = t;
+	}
+	if (!nt) {
+		snprintf(out, outlen, "error: empty command\n%s", help_text);
+		return;
+	}
+	if (fn >= 0) {
+		first = (unsigned int)fn;
+		last = first + 1;
+	}
+#define ARG(k) (nt > (k) ? tok[k] : "")
+	if (!strcmp(tok[0], "help")) {
+		snprintf(out, outlen, "ok\n%s", help_text);
+		return;
+	}
+	if (!strcmp(tok[0], "link") && (!strcmp(ARG(1), "up") || !strcmp(ARG(1), "down"))) {
+		for (i = first; i < last; i++)
+			ena_dev_set_link(c->devs[i], !strcmp(ARG(1), "up"));
+	} else if (!strcmp(tok[0], "keepalive") &&
+		   (!strcmp(ARG(1), "stop") || !strcmp(ARG(1), "resume"))) {
+		for (i = first; i < last; i++)
+			ena_dev_keepalive_enable(c->devs[i], !strcmp(ARG(1), "resume"));
+	} else if (!strcmp(tok[0], "fatal")) {
+		for (i = first; i < last; i++)
+			ena_dev_raise_fatal(c->devs[i]);
+	} else if (!strcmp(tok[0], "notify")) {
+		for (i = first; i < last; i++)
+			ena_dev_send_hints(c->devs[i]);
+	} else if (!strcmp(tok[0], "tx-comp")) {
+		unsigned long v = 0;
+		char *end = NULL;
+
+		if (nt > 2) {
+			v = strtoul(tok[2], &end, 10);
+			if (*end || v > 0xffffffffu) {
+				snprintf(out, outlen, "error: bad number '%s'\n", tok[2]);
+				return;
+			}
+		}
+		if (!strcmp(ARG(1), "drop") && nt == 3) {
+			for (i = first; i < last; i++)
+				ena_dev_tx_comp_fault(c->devs[i], (uint32_t)v, 0);
+		} else if (!strcmp(ARG(1), "delay") && nt == 3) {
+			for (i = first; i < last; i++)
+				ena_dev_tx_comp_fault(c->devs[i], 0, (uint32_t)v);
+		} else if (!strcmp(ARG(1), "normal")) {
+			for (i = first; i < last; i++)
+				ena_dev_tx_comp_fault(c->devs[i], 0, 0);
+		} else {
+			snprintf(out, outlen, "error: tx-comp drop N | delay MS | normal\n");
+			return;
+		}
+	} else if (!strcmp(tok[0], "counters") || !strcmp(tok[0], "stats")) {
+		n = (size_t)snprintf(out, outlen, "ok\n");
+		for (i = first; i < last && n < outlen; i++) {
+			struct net_port *p = c->ports ? c->ports[i] : NULL;
+
+			n += ena_dev_counters(c->devs[i], out + n, outlen - n);
+			if (p && n < outlen)
+				n += (size_t)snprintf(out + n, outlen - n,
+					"%s.wire_tx_frames=%llu\n%s.wire_tx_errors=%llu\n%s.wire_rx_frames=%llu\n"
+					"%s.wire_txq_max=%llu\n%s.wire_txq_drops=%llu\n",
+					ena_dev_name(c->devs[i]), (unsigned long long)p->tx_frames,
+					ena_dev_name(c->devs[i]), (unsigned long long)p->tx_errors,
+					ena_dev_name(c->devs[i]), (unsigned long long)p->rx_frames,
+					ena_dev_name(c->devs[i]), (unsigned long long)p->txq_max_seen,
+					ena_dev_name(c->devs[i]), (unsigned long long)p->tx_queue_drops);
+		}
+		return;
+	} else {
+		snprintf(out, outlen, "error: unknown command '%s'\n%s", tok[0], help_text);
+		return;
+	}
+#undef ARG
+	log_info(NULL, "control: %.*s", (int)strcspn(line, "\r\n"), line);
+	snprintf(out, outlen, "ok\n");
+}
+
+static void on_client(struct ctl *c, int fd)
+{
+	char line[256], out[16384];
+	size_t n = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	/* one short line; a client that does not send it in time is dropped */
+	while (n < sizeof(line) - 1 && !memchr(line, '\n', n)) {
+		ssize_t r;
+
+		if (poll(&p, 1, 1000) <= 0)
+			break;
+		r = read(fd, line + n, sizeof(line) - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	line[n] = 0;
+	if (!n) {
+		close(fd);
+		return;
+	}
+	ctl_command(c, line, out, sizeof(out));
+	if (write(fd, out, strlen(out)) < 0)
+		log_warn(NULL, "control: reply lost: %s", strerror(errno));
+	close(fd);
+}
+
+static void on_accept(void *opaque, int fd, short revents)
+{
+	struct ctl *c = opaque;
+	int cfd;
+
+	(void)revents;
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (cfd >= 0)
+		on_client(c, cfd);
+}
+
+int ctl_open(struct ctl *c, const char *path, struct evloop *loop)
+{
+	struct sockaddr_un sa;
+
+	c->loop = loop;
+	c->fd = -1;
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_err(NULL, "control socket path too long");
+		return -1;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(path);
+	if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(c->fd, 4) ||
+	    ev_add_fd(loop, c->fd, POLLIN, on_accept, c)) {
+		log_err(NULL, "control socket %s: %s", path, strerror(errno));
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	log_info(NULL, "control socket %s", path);
+	return 0;
+}
+
+void ctl_close(struct ctl *c)
+{
+	if (c->fd < 0)
+		return;
+	ev_del_fd(c->loop, c->fd);
+	close(c->fd);
+	unlink(c->path);
+	c->fd = -1;
+}

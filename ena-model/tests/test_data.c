@@ -1,0 +1,1636 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Data path: the test plays the driver's data path (IO queues, RX buffers,
+ * TX descriptors, interrupt unmask) and the other end of the cable (a UNIX
+ * datagram socket the model is connected to with --dgram).  Frames go in
+ * and out through the wire; completions, interrupts and statistics are
+ * checked as the Linux driver would read them.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drv.h"
+#include "harness.h"
+#include "pkt.h"
+
+#define NOWHERE		0x00007f0000000000ull
+#define DEPTH		64
+#define MAXQ		8
+#define Q_RINGS(q)	(0x10000u + (q) * 0x4000u)
+#define Q_TXCQ(q)	(Q_RINGS(q))
+#define Q_TXSQ(q)	(Q_RINGS(q) + 0x1000u)
+#define Q_RXCQ(q)	(Q_RINGS(q) + 0x2000u)
+#define Q_RXSQ(q)	(Q_RINGS(q) + 0x3000u)
+#define RXBUF(q, i)	(0x100000u + (q) * 0x20000u + (i) * 2048u)
+#define TXBUF		0x200000u	/* 2 MiB of TX buffer space */
+
+struct ioq {
+	uint16_t txcq, txsq, rxcq, rxsq;
+	uint32_t tx_db, rx_db, tx_unmask, rx_unmask;
+	uint16_t tx_tail, txc_head, rx_tail, rxc_head;
+	uint8_t tx_phase, txc_phase, rx_phase, rxc_phase;
+	uint16_t rx_req;
+};
+
+struct io {
+	struct drv d;
+	char dir[64];
+	char msock[128], tsock[128], ctl[128], pcap[128];
+	int tfd;
+	unsigned int nq;
+	struct ioq q[MAXQ];
+	uint32_t txbuf_off;
+};
+
+/* ------------------------------------------------------------------ */
+/* frames                                                              */
+/* ------------------------------------------------------------------ */
+
+static const uint8_t model_mac[6] = { 0x02, 0x00, 0x00, 0xe0, 0xa0, 0x01 };
+static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+
+/* independent of the model's pkt.c */
+static uint16_t t_csum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void w16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t r16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * Ethernet + IPv4 + TCP (proto 6) or UDP (17) with paylen payload bytes.
+ * csum: 1 full checksums, 0 checksum fields left 0, 2 pseudo-header sum
+ * in the L4 field (what a driver hands the device for partial offload).
+ */
+static size_t build4(uint8_t *f, uint8_t proto, const uint8_t sa[4], const uint8_t da[4],
+		     uint16_t sp, uint16_t dp, size_t paylen, int csum)
+{
+	size_t l4h = proto == 6 ? 20 : 8, l4len = l4h + paylen, i;
+	uint8_t *ip = f + 14, *l4 = ip + 20;
+	uint32_t ps = 0;
+
+	memcpy(f, model_mac, 6);
+	memcpy(f + 6, peer_mac, 6);
+	w16(f + 12, 0x0800);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	w16(ip + 2, (uint16_t)(20 + l4len));
+	w16(ip + 4, 0x1234);
+	w16(ip + 6, 0x4000);	/* DF */
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, sa, 4);
+	memcpy(ip + 16, da, 4);
+	if (csum)
+		w16(ip + 10, t_csum(ip, 20, 0));
+	memset(l4, 0, l4h);
+	w16(l4, sp);
+	w16(l4 + 2, dp);
+	if (proto == 6) {
+		w16(l4 + 4, 0x1111);
+		w16(l4 + 6, 0x2222);
+		l4[12] = 0x50;
+		l4[13] = 0x18;	/* PSH ACK */
+		w16(l4 + 14, 0xffff);
+	} else {
+		w16(l4 + 4, (uint16_t)l4len);
+	}
+	for (i = 0; i < paylen; i++)
+		l4[l4h + i] = (uint8_t)(i * 7 + 3);
+	for (i = 0; i < 4; i += 2)
+		ps += r16(sa + i) + r16(da + i);
+	ps += proto + (uint32_t)l4len;
+	if (csum == 1) {
+		uint16_t c = t_csum(l4, l4len, ps);
+
+		w16(l4 + (proto == 6 ? 16 : 6), proto == 17 && !c ? 0xffff : c);
+	} else if (csum == 2) {
+		w16(l4 + (proto == 6 ? 16 : 6), (uint16_t)~t_csum(NULL, 0, ps));
+	}
+	return 14 + 20 + l4len;
+}
+
+/* Ethernet + IPv6 + TCP with full checksum */
+static size_t build6_tcp(uint8_t *f, const uint8_t sa[16], const uint8_t da[16], uint16_t sp,
+			 uint16_t dp, size_t paylen)
+{
+	uint8_t *ip = f + 14, *l4 = ip + 40;
+	size_t l4len = 20 + paylen, i;
+	uint32_t ps = 0;
+
+	memcpy(f, model_mac, 6);
+	memcpy(f + 6, peer_mac, 6);
+	w16(f + 12, 0x86dd);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	w16(ip + 4, (uint16_t)l4len);
+	ip[6] = 6;
+	ip[7] = 64;
+	memcpy(ip + 8, sa, 16);
+	memcpy(ip + 24, da, 16);
+	memset(l4, 0, 20);
+	w16(l4, sp);
+	w16(l4 + 2, dp);
+	l4[12] = 0x50;
+	l4[13] = 0x10;
+	for (i = 0; i < paylen; i++)
+		l4[20 + i] = (uint8_t)i;
+	for (i = 0; i < 32; i += 2)
+		ps += r16(ip + 8 + i);
+	ps += 6 + (uint32_t)l4len;
+	w16(l4 + 16, t_csum(l4, l4len, ps));
+	return 14 + 40 + l4len;
+}
+
+/* true if IPv4 header and L4 checksums of f verify */
+static bool csums_ok(const uint8_t *f, size_t len)
+{
+	const uint8_t *ip = f + 14, *l4 = ip + 20;
+	size_t l4len = r16(ip + 2) - 20u, i;
+	uint32_t ps = 0;
+
+	if (len < 34 || t_csum(ip, 20, 0) != 0)
+		return false;
+	for (i = 12; i < 20; i += 2)
+		ps += r16(ip + i);
+	ps += ip[9] + (uint32_t)l4len;
+	return t_csum(l4, l4len, ps) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the driver's data path                                              */
+/* ------------------------------------------------------------------ */
+
+static int create_cq(struct io *io, unsigned int dwords, uint32_t vec, uint32_t ring,
+		     uint16_t *idx, uint32_t *unmask)
+{
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_CREATE_CQ;
+	c.u.create_cq.caps1 = EIF_CQ_INTR_MODE;
+	c.u.create_cq.caps2 = (uint8_t)dwords;
+	c.u.create_cq.depth = DEPTH;
+	c.u.create_cq.msix_vector = vec;
+	c.u.create_cq.ring.lo = (uint32_t)drv_iova(ring);
+	c.u.create_cq.ring.hi = (uint16_t)(drv_iova(ring) >> 32);
+	memset(drv_mem(&io->d, ring), 0, DEPTH * dwords * 4);
+	st = drv_cmd(&io->d, &c, &r);
+	*idx = r.u.create_cq.cq_idx;
+	*unmask = r.u.create_cq.unmask_offset;
+	return st;
+}
+
+/* LLQ entry size for the TX queues io_open creates; 0: host placement */
+static uint32_t g_llq_entry;
+static uint32_t g_llq_off[MAXQ];
+
+static int create_sq(struct io *io, unsigned int dir, uint16_t cq, uint32_t ring,
+		     uint16_t *idx, uint32_t *db)
+{
+	bool llq = dir == EIF_DIR_TX && g_llq_entry;
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_CREATE_SQ;
+	c.u.create_sq.identity = EIF_SQ_IDENTITY(dir);
+	c.u.create_sq.caps2 = llq ? EIF_PLACEMENT_DEV : EIF_PLACEMENT_HOST;
+	c.u.create_sq.caps3 = EIF_SQ_CONTIGUOUS;
+	c.u.create_sq.cq_idx = cq;
+	c.u.create_sq.depth = DEPTH;
+	c.u.create_sq.ring.lo = (uint32_t)drv_iova(ring);
+	c.u.create_sq.ring.hi = (uint16_t)(drv_iova(ring) >> 32);
+	memset(drv_mem(&io->d, ring), 0, DEPTH * 16);
+	st = drv_cmd(&io->d, &c, &r);
+	*idx = r.u.create_sq.sq_idx;
+	*db = r.u.create_sq.db_offset;
+	if (llq && !st && *idx < MAXQ)
+		g_llq_off[*idx] = r.u.create_sq.llq_desc_offset;
+	return st;
+}
+
+static int io_queues(struct io *io, unsigned int nq);
+
+static void io_init(struct io *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->tfd = -1;
+	io->d.c.sock = -1;
+	io->d.c.memfd = -1;
+	io->d.c.pid = -1;
+	for (unsigned int i = 0; i < VUC_MAX_IRQS; i++)
+		io->d.c.irqfd[i] = -1;
+}
+
+/*
+ * Model with nq queue pairs cabled to our datagram socket (wire: false
+ * leaves it unplugged), probed, queues created as ena_up does.
+ */
+static int io_open(struct io *io, unsigned int nq, bool wire, const char *const *extra)
+{
+	const char *args[32];
+	char dg[300];
+	struct sockaddr_un sa;
+	unsigned int n = 0;
+	char qs[8];
+
+	io_init(io);
+	snprintf(io->dir, sizeof(io->dir), "/tmp/ena-data-test.XXXXXX");
+	if (!mkdtemp(io->dir))
+		return -1;
+	snprintf(io->msock, sizeof(io->msock), "%s/model.sock", io->dir);
+	snprintf(io->tsock, sizeof(io->tsock), "%s/peer.sock", io->dir);
+	snprintf(io->ctl, sizeof(io->ctl), "%s/ctl.sock", io->dir);
+	snprintf(io->pcap, sizeof(io->pcap), "%s/wire.pcap", io->dir);
+	io->tfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, io->tsock);
+	if (io->tfd < 0 || bind(io->tfd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	snprintf(dg, sizeof(dg), "%s:%s", io->msock, io->tsock);
+	snprintf(qs, sizeof(qs), "%u", nq < 8 ? 8 : nq);
+	if (wire) {
+		args[n++] = "--dgram";
+		args[n++] = dg;
+	}
+	args[n++] = "--ctl";
+	args[n++] = io->ctl;
+	args[n++] = "--pcap";
+	args[n++] = io->pcap;
+	while (extra && *extra && n < 30)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	if (drv_bringup(&io->d, args, nq + 1))
+		return -1;
+	return io_queues(io, nq);
+}
+
+/* probe and create nq queue pairs as ena_up does */
+static int io_queues(struct io *io, unsigned int nq)
+{
+	unsigned int q;
+
+	if (drv_probe(&io->d, NULL))
+		return -1;
+	drv_reg_write(&io->d, EIF_REG_INTR_MASK, 0);
+	if (g_llq_entry) {
+		struct eif_acq_entry r;
+		struct eif_f_llq l;
+
+		if (drv_get_feature(&io->d, EIF_FEAT_LLQ, 0, 0, 0, &r))
+			return -1;
+		l = r.u.llq;
+		l.header_location_enabled = EIF_LLQ_HEADER_INLINE;
+		l.entry_size_enabled = g_llq_entry == 256 ? EIF_LLQ_ENTRY_256 : EIF_LLQ_ENTRY_128;
+		l.descs_before_header_enabled = 2;
+		l.stride_enabled = EIF_LLQ_STRIDE_MULTI;
+		if (drv_set_feature(&io->d, EIF_FEAT_LLQ, &l, sizeof(l), 0, 0))
+			return -1;
+	}
+	io->nq = nq;
+	for (q = 0; q < nq; q++) {
+		struct ioq *x = &io->q[q];
+		uint32_t dummy;
+
+		if (create_cq(io, 2, 1 + q, Q_TXCQ(q), &x->txcq, &x->tx_unmask) ||
+		    create_sq(io, EIF_DIR_TX, x->txcq, Q_TXSQ(q), &x->txsq, &x->tx_db) ||
+		    create_cq(io, 4, 1 + q, Q_RXCQ(q), &x->rxcq, &x->rx_unmask) ||
+		    create_sq(io, EIF_DIR_RX, x->rxcq, Q_RXSQ(q), &x->rxsq, &x->rx_db))
+			return -1;
+		(void)dummy;
+		x->tx_phase = x->txc_phase = x->rx_phase = x->rxc_phase = 1;
+	}
+	return 0;
+}
+
+static void io_close(struct io *io)
+{
+	drv_close(&io->d);
+	if (io->tfd >= 0)
+		close(io->tfd);
+	if (io->dir[0]) {
+		unlink(io->tsock);
+		unlink(io->pcap);
+		rmdir(io->dir);
+	}
+}
+
+/* post n RX buffers of len bytes on queue q (len 0: 64 KiB) */
+static void post_rx(struct io *io, unsigned int q, unsigned int n, uint16_t len, uint64_t addr)
+{
+	struct ioq *x = &io->q[q];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct eif_rx_desc *r = drv_mem(&io->d, Q_RXSQ(q) + (x->rx_tail & (DEPTH - 1)) * 16u);
+		uint16_t req = (uint16_t)(x->rx_tail & (DEPTH - 1));
+		uint64_t a = addr ? addr : drv_iova(RXBUF(q, req));
+
+		memset(r, 0, sizeof(*r));
+		r->length = len;
+		r->req_id = req;
+		r->addr_lo = (uint32_t)a;
+		r->addr_hi = (uint16_t)(a >> 32);
+		r->ctrl = EIF_RX_CTRL_FIRST | EIF_RX_CTRL_LAST | EIF_RX_CTRL_COMP_REQ |
+			  (x->rx_phase & 1);
+		x->rx_tail++;
+		if (!(x->rx_tail & (DEPTH - 1)))
+			x->rx_phase ^= 1;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vuc_bar_write32(&io->d.c, 0, x->rx_db, x->rx_tail);
+	/* frames from the wire must not overtake the posted doorbell */
+	vuc_sync(&io->d.c);
+}
+
+struct txbuf {
+	const uint8_t *data;
+	uint32_t len;
+	uint64_t addr;		/* 0: copy data into the TX buffer area */
+};
+
+static struct eif_tx_desc *tx_slot(struct io *io, unsigned int q)
+{
+	struct ioq *x = &io->q[q];
+	struct eif_tx_desc *t = drv_mem(&io->d, Q_TXSQ(q) + (x->tx_tail & (DEPTH - 1)) * 16u);
+
+	memset(t, 0, sizeof(*t));
+	t->len_ctrl = x->tx_phase ? EIF_TX_PHASE : 0;
+	x->tx_tail++;
+	if (!(x->tx_tail & (DEPTH - 1)))
+		x->tx_phase ^= 1;
+	return t;
+}
+
+/*
+ * One packet as ena_com_prepare_tx writes it: optional meta descriptor,
+ * then one descriptor per buffer; doorbell unless db is false.
+ */
+static void send_tx(struct io *io, unsigned int q, const struct txbuf *b, unsigned int nb,
+		    uint16_t req_id, uint32_t meta_ctrl, const uint32_t *meta, bool db)
+{
+	struct ioq *x = &io->q[q];
+	unsigned int i;
+
+	if (meta) {
+		struct eif_tx_desc *m = tx_slot(io, q);
+
+		m->len_ctrl |= EIF_TX_META | EIF_TX_FIRST | EIF_TXM_EXT_VALID |
+			       EIF_TXM_ETH_META_TYPE | EIF_TXM_META_STORE | meta[0];
+		m->addr_lo = meta[1];
+	}
+	for (i = 0; i < nb; i++) {
+		struct eif_tx_desc *t = tx_slot(io, q);
+		uint64_t a = b[i].addr;
+
+		if (!a) {
+			if (io->txbuf_off + b[i].len > 0x200000u)
+				io->txbuf_off = 0;
+			memcpy(drv_mem(&io->d, TXBUF + io->txbuf_off), b[i].data, b[i].len);
+			a = drv_iova(TXBUF + io->txbuf_off);
+			io->txbuf_off += (b[i].len + 63) & ~63u;
+		}
+		t->len_ctrl |= b[i].len & 0xffff;
+		if (i == 0) {
+			if (!meta)
+				t->len_ctrl |= EIF_TX_FIRST;
+			t->len_ctrl |= EIF_TX_COMP_REQ | (uint32_t)(req_id >> 10) << 16;
+			t->meta_ctrl = meta_ctrl | (uint32_t)(req_id & 0x3ff) << 22;
+		}
+		if (i + 1 == nb)
+			t->len_ctrl |= EIF_TX_LAST;
+		t->addr_lo = (uint32_t)a;
+		t->addr_hi_hdr = (uint32_t)(a >> 32) & 0xffff;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (db)
+		vuc_bar_write32(&io->d.c, 0, x->tx_db, x->tx_tail);
+}
+
+static void send_frame(struct io *io, unsigned int q, const uint8_t *f, size_t len,
+		       uint16_t req_id)
+{
+	struct txbuf b = { f, (uint32_t)len, 0 };
+
+	send_tx(io, q, &b, 1, req_id, 0, NULL, true);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* next TX completion (req_id), or -1 after timeout_ms */
+static int tx_comp(struct io *io, unsigned int q, int timeout_ms)
+{
+	struct ioq *x = &io->q[q];
+	int waited;
+
+	for (waited = 0; waited <= timeout_ms; waited++) {
+		volatile struct eif_tx_cdesc *c =
+			drv_mem(&io->d, Q_TXCQ(q) + (x->txc_head & (DEPTH - 1)) * 8u);
+
+		if ((c->flags & 1) == x->txc_phase) {
+			int id = c->req_id;
+
+			x->txc_head++;
+			if (!(x->txc_head & (DEPTH - 1)))
+				x->txc_phase ^= 1;
+			return id;
+		}
+		if (waited == 0)
+			vuc_sync(&io->d.c);
+		else
+			sleep_ms(1);
+	}
+	return -1;
+}
+
+/* one received packet's completions (up to max), count or 0 on timeout */
+static unsigned int rx_comp(struct io *io, unsigned int q, struct eif_rx_cdesc *out,
+			    unsigned int max, int timeout_ms)
+{
+	struct ioq *x = &io->q[q];
+	unsigned int n = 0;
+	int waited = 0;
+
+	while (n < max && waited <= timeout_ms) {
+		volatile struct eif_rx_cdesc *c =
+			drv_mem(&io->d, Q_RXCQ(q) + (x->rxc_head & (DEPTH - 1)) * 16u);
+
+		if (!!(c->status & EIF_RXC_PHASE) != x->rxc_phase) {
+			if (waited++ == 0)
+				vuc_sync(&io->d.c);
+			else
+				sleep_ms(1);
+			continue;
+		}
+		memcpy(&out[n], (const void *)c, sizeof(out[n]));
+		x->rxc_head++;
+		if (!(x->rxc_head & (DEPTH - 1)))
+			x->rxc_phase ^= 1;
+		if (out[n++].status & EIF_RXC_LAST)
+			return n;
+	}
+	return 0;
+}
+
+static void unmask(struct io *io, unsigned int q, uint32_t rx_delay, uint32_t tx_delay)
+{
+	vuc_bar_write32(&io->d.c, 0, io->q[q].tx_unmask,
+			EIF_INTR_REG_UNMASK | rx_delay | tx_delay << 15);
+}
+
+static int wire_send(struct io *io, const uint8_t *f, size_t len)
+{
+	struct sockaddr_un sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, io->msock);
+	return sendto(io->tfd, f, len, 0, (struct sockaddr *)&sa, sizeof(sa)) == (ssize_t)len ? 0 : -1;
+}
+
+/* a frame from the model's wire, length or -1 */
+static int wire_recv(struct io *io, uint8_t *buf, size_t max, int timeout_ms)
+{
+	struct pollfd p = { .fd = io->tfd, .events = POLLIN };
+
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return -1;
+	return (int)recv(io->tfd, buf, max, MSG_DONTWAIT);
+}
+
+/* control socket command; reply in out */
+static int ctl(struct io *io, const char *cmd, char *out, size_t max)
+{
+	struct sockaddr_un sa;
+	size_t n = 0;
+	ssize_t r;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, io->ctl);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) || write(fd, "\n", 1) != 1) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (n + 1 < max && (r = read(fd, out + n, max - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(fd);
+	return strncmp(out, "ok", 2) ? -1 : 0;
+}
+
+/* value of "ena0.KEY=" in a counters reply, or -1 */
+static long long counter(struct io *io, const char *key)
+{
+	char out[8192], pat[64], *p;
+
+	if (ctl(io, "counters", out, sizeof(out)))
+		return -1;
+	snprintf(pat, sizeof(pat), "ena0.%s=", key);
+	p = strstr(out, pat);
+	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+static int basic_stats(struct io *io, struct eif_basic_stats *b)
+{
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_GET_STATS;
+	c.u.stats.type = EIF_STATS_BASIC;
+	c.u.stats.scope = EIF_SCOPE_ETH;
+	c.u.stats.device_id = 0xffff;
+	st = drv_cmd(&io->d, &c, &r);
+	*b = r.u.basic;
+	return st;
+}
+
+static const uint8_t ip_a[4] = { 192, 0, 2, 1 }, ip_b[4] = { 192, 0, 2, 2 };
+
+/* ------------------------------------------------------------------ */
+/* tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void t_tx_basic(void)
+{
+	uint8_t f[2048], got[2048];
+	struct eif_basic_stats bs;
+	struct io io;
+	size_t len;
+	int n;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	send_frame(&io, 0, f, len, 5);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK_EQ(n, len);
+	CHECK(n > 0 && !memcmp(got, f, len));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 5);
+	CHECK(vuc_irq_wait(&io.d.c, 1, 1000) >= 1);
+	/* a second packet split over three buffers, req_id with high bits */
+	{
+		struct txbuf b[3] = { { f, 14, 0 }, { f + 14, 40, 0 }, { f + 54, (uint32_t)len - 54, 0 } };
+
+		send_tx(&io, 0, b, 3, 0x403 & (DEPTH - 1), 0, NULL, true);
+		n = wire_recv(&io, got, sizeof(got), 2000);
+		CHECK_EQ(n, len);
+		CHECK(n > 0 && !memcmp(got, f, len));
+		CHECK_EQ(tx_comp(&io, 0, 1000), 0x403 & (DEPTH - 1));
+	}
+	CHECK_EQ(basic_stats(&io, &bs), 0);
+	CHECK_EQ(bs.tx_pkts_lo, 2);
+	CHECK_EQ(bs.tx_bytes_lo, 2 * len);
+	{
+		struct eif_aq_entry c;
+		struct eif_acq_entry r;
+
+		memset(&c, 0, sizeof(c));
+		c.hdr.opcode = EIF_OP_GET_STATS;
+		c.u.stats.type = EIF_STATS_BASIC;
+		c.u.stats.scope = EIF_SCOPE_QUEUE;
+		c.u.stats.queue_idx = 0;
+		CHECK_EQ(drv_cmd(&io.d, &c, &r), 0);
+		CHECK_EQ(r.u.basic.tx_pkts_lo, 2);
+		c.u.stats.queue_idx = 1;
+		CHECK_EQ(drv_cmd(&io.d, &c, &r), 0);
+		CHECK_EQ(r.u.basic.tx_pkts_lo, 0);
+	}
+out:
+	io_close(&io);
+}
+
+static void t_tx_wrap(void)
+{
+	uint8_t f[2048], got[2048];
+	unsigned int i, good = 0, comps = 0;
+	struct io io;
+	size_t len;
+
+	/* three times around the ring: phase flips on both SQ and CQ */
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	for (i = 0; i < 3 * DEPTH; i++) {
+		len = build4(f, 17, ip_a, ip_b, (uint16_t)i, 2000, 20 + i % 50, 1);
+		send_frame(&io, 0, f, len, (uint16_t)(i % DEPTH));
+		if (wire_recv(&io, got, sizeof(got), 2000) == (int)len && !memcmp(got, f, len))
+			good++;
+		if (tx_comp(&io, 0, 1000) == (int)(i % DEPTH))
+			comps++;
+	}
+	CHECK_EQ(good, 3 * DEPTH);
+	CHECK_EQ(comps, 3 * DEPTH);
+out:
+	io_close(&io);
+}
+
+/* more frames than the peer's datagram queue holds: queued, none lost, in order */
+static void t_tx_backpressure(void)
+{
+	uint8_t f[2048], got[2048];
+	unsigned int i, good = 0;
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	for (i = 0; i < 48; i++) {
+		len = build4(f, 17, ip_a, ip_b, (uint16_t)i, 2000, 100, 1);
+		send_frame(&io, 0, f, len, (uint16_t)i);
+		CHECK_EQ(tx_comp(&io, 0, 1000), i);
+	}
+	for (i = 0; i < 48; i++) {
+		int n = wire_recv(&io, got, sizeof(got), 2000);
+
+		if (n == (int)len && r16(got + 34) == i)
+			good++;
+	}
+	CHECK_EQ(good, 48);
+	CHECK(counter(&io, "wire_txq_max") > 0);
+	CHECK_EQ(counter(&io, "wire_txq_drops"), 0);
+out:
+	io_close(&io);
+}
+
+static void t_tx_meta_csum(void)
+{
+	uint8_t f[2048], got[2048];
+	struct io io;
+	uint32_t meta[2];
+	size_t len;
+	int n;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	/* UDP with partial checksum: pseudo-header sum in the field */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 333, 2);
+	meta[0] = 0;
+	meta[1] = 20 | 14 << 8;		/* l3 len 20, l3 offset 14 */
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 1,
+		EIF_L3_IPV4 | EIF_L4_UDP << 8 | EIF_TX_L4_CSUM_EN | EIF_TX_L4_CSUM_PARTIAL,
+		meta, true);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK_EQ(n, len);
+	CHECK(n > 0 && csums_ok(got, (size_t)n));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	/* TCP, no meta descriptor this time: the stored meta still applies */
+	len = build4(f, 6, ip_a, ip_b, 1000, 2000, 1000, 2);
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 2,
+		EIF_L3_IPV4 | EIF_L4_TCP << 8 | EIF_TX_L4_CSUM_EN | EIF_TX_L4_CSUM_PARTIAL,
+		NULL, true);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK_EQ(n, len);
+	CHECK(n > 0 && csums_ok(got, (size_t)n));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+out:
+	io_close(&io);
+}
+
+static void t_tx_tso(void)
+{
+	static const char *const args[] = { "--set", "offload_tx=0xff", NULL };
+	uint8_t *f = malloc(65536), got[2048];
+	uint32_t meta[2], seq = 0x11112222, payload = 0, want;
+	struct eif_acq_entry r;
+	unsigned int segs = 0;
+	struct io io;
+	size_t len;
+	int n;
+
+	REQUIRE(f);
+	REQUIRE(!io_open(&io, 1, true, args));
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_STATELESS_OFFLOAD, 0, 0, 0, &r), 0);
+	CHECK(r.u.offload.tx & EIF_OFF_TX_TSO_IPV4);
+	len = build4(f, 6, ip_a, ip_b, 1000, 2000, 10000, 0);
+	meta[0] = (1400u >> 10) << 16;
+	meta[1] = 20 | 14 << 8 | 5u << 16 | (1400u & 0x3ff) << 22;
+	send_tx(&io, 0, (struct txbuf[]){ { f, 54, 0 }, { f + 54, (uint32_t)len - 54, 0 } }, 2, 7,
+		EIF_L3_IPV4 | EIF_L4_TCP << 8 | EIF_TX_TSO_EN | EIF_TX_L3_CSUM_EN |
+		EIF_TX_L4_CSUM_EN, meta, true);
+	while ((n = wire_recv(&io, got, sizeof(got), 1000)) > 0) {
+		uint32_t pl = (uint32_t)n - 54;
+		bool last = payload + pl >= 10000;
+
+		CHECK(csums_ok(got, (size_t)n));
+		CHECK(pl <= 1400);
+		CHECK_EQ((uint32_t)got[38] << 24 | (uint32_t)got[39] << 16 | got[40] << 8 | got[41],
+			 seq + payload);
+		CHECK_EQ(got[47] & 0x08, last ? 0x08 : 0);	/* PSH only on the last */
+		CHECK(!memcmp(got + 54, f + 54 + payload, pl));
+		payload += pl;
+		segs++;
+		if (last)
+			break;
+	}
+	want = (10000 + 1399) / 1400;
+	CHECK_EQ(segs, want);
+	CHECK_EQ(payload, 10000);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 7);
+	CHECK_EQ(counter(&io, "tx_tso_segs"), want);
+out:
+	free(f);
+	io_close(&io);
+}
+
+static void t_rx_basic(void)
+{
+	struct eif_rx_cdesc c[4];
+	struct eif_basic_stats bs;
+	uint8_t f[2048];
+	struct io io;
+	size_t len;
+	unsigned int n;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 8, 2048, 0);
+	vuc_sync(&io.d.c);
+	len = build4(f, 6, ip_b, ip_a, 2000, 1000, 500, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	n = rx_comp(&io, 0, c, 4, 2000);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(c[0].length, len);
+	CHECK_EQ(c[0].req_id, 0);
+	CHECK(c[0].status & EIF_RXC_FIRST);
+	CHECK(c[0].status & EIF_RXC_LAST);
+	CHECK_EQ(c[0].status & 0x1f, EIF_L3_IPV4);
+	CHECK_EQ((c[0].status >> 8) & 0x1f, EIF_L4_TCP);
+	CHECK(c[0].status & EIF_RXC_L4_CSUM_CHECKED);
+	CHECK(!(c[0].status & (EIF_RXC_L4_CSUM_ERR | EIF_RXC_L3_CSUM_ERR)));
+	CHECK(c[0].hash != 0);
+	CHECK(!memcmp(drv_mem(&io.d, RXBUF(0, 0)), f, len));
+	CHECK(vuc_irq_wait(&io.d.c, 1, 1000) >= 1);
+	/* a bad TCP checksum is reported, not dropped */
+	f[60] ^= 0xff;
+	REQUIRE(!wire_send(&io, f, len));
+	n = rx_comp(&io, 0, c, 4, 2000);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(c[0].req_id, 1);
+	CHECK(c[0].status & EIF_RXC_L4_CSUM_ERR);
+	CHECK_EQ(basic_stats(&io, &bs), 0);
+	CHECK_EQ(bs.rx_pkts_lo, 2);
+	CHECK_EQ(bs.rx_bytes_lo, 2 * len);
+out:
+	io_close(&io);
+}
+
+static void t_rx_multi_desc(void)
+{
+	struct eif_rx_cdesc c[8];
+	uint8_t f[2048];
+	struct io io;
+	size_t len, off = 0;
+	unsigned int n, i;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 8, 512, 0);
+	vuc_sync(&io.d.c);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 1300, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	n = rx_comp(&io, 0, c, 8, 2000);
+	CHECK_EQ(n, (len + 511) / 512);
+	for (i = 0; i < n; i++) {
+		CHECK_EQ(c[i].req_id, i);
+		CHECK_EQ(!!(c[i].status & EIF_RXC_FIRST), i == 0);
+		CHECK_EQ(!!(c[i].status & EIF_RXC_LAST), i + 1 == n);
+		CHECK_EQ(c[i].length, i + 1 < n ? 512 : len - 512 * i);
+		CHECK(!memcmp(drv_mem(&io.d, RXBUF(0, i)), f + off, c[i].length));
+		off += c[i].length;
+	}
+	CHECK_EQ(off, len);
+	CHECK_EQ((c[n - 1].status >> 8) & 0x1f, EIF_L4_UDP);
+out:
+	io_close(&io);
+}
+
+static void t_rx_no_buffer(void)
+{
+	struct eif_rx_cdesc c[4];
+	struct eif_basic_stats bs;
+	struct eif_aenq_entry e;
+	uint8_t f[2048];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 200), 0);
+	CHECK_EQ(basic_stats(&io, &bs), 0);
+	CHECK_EQ(bs.rx_drops_lo, 2);
+	CHECK_EQ(bs.rx_pkts_lo, 0);
+	CHECK_EQ(counter(&io, "rx_no_buf"), 2);
+	/* the next buffer gets the next frame */
+	post_rx(&io, 0, 1, 2048, 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	/* frame bigger than what is posted: dropped, buffers stay */
+	post_rx(&io, 0, 1, 64, 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 200), 0);
+	CHECK_EQ(counter(&io, "rx_no_buf"), 3);
+	/* the keep-alive carries the drop counter */
+	drv_aenq_enable(&io.d);
+	while (!drv_aenq_next(&io.d, &e, 3000))
+		if (e.hdr.group == EIF_AENQ_KEEP_ALIVE)
+			break;
+	CHECK_EQ(e.hdr.group, EIF_AENQ_KEEP_ALIVE);
+	CHECK_EQ(e.u.keep_alive.rx_drops_lo, 3);
+out:
+	io_close(&io);
+}
+
+static void t_irq_automask(void)
+{
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048], got[2048];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 16, 2048, 0);
+	vuc_sync(&io.d.c);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 1000), 1);
+	/* masked now: more RX and TX completions, no interrupt */
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	send_frame(&io, 0, f, len, 3);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 100), 0);
+	/* a delay-only update does not unmask */
+	vuc_bar_write32(&io.d.c, 0, io.q[0].tx_unmask, 0);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 100), 0);
+	/* unmask: what arrived meanwhile raises it once */
+	unmask(&io, 0, 0, 0);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 1000), 1);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 100), 0);
+	/* unmask with nothing pending: quiet until the next completion */
+	unmask(&io, 0, 0, 0);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 100), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 1000), 1);
+out:
+	io_close(&io);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void t_irq_moderation(void)
+{
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048];
+	struct io io;
+	uint64_t t0, dt;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 16, 2048, 0);
+	/* resolution 1 us: rx delay 150 ms (the field holds up to 32767 units) */
+	vuc_bar_write32(&io.d.c, 0, io.q[0].tx_unmask, EIF_INTR_REG_UNMASK | 30000);
+	vuc_sync(&io.d.c);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	t0 = now_ms();
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	/* the completion is there at once, the interrupt only after the delay */
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 10), 0);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 2000), 1);
+	dt = now_ms() - t0;
+	CHECK(dt >= 25);
+	CHECK(dt < 1500);
+	CHECK_EQ(counter(&io, "irqs"), 1);
+out:
+	io_close(&io);
+}
+
+/* the Microsoft RSS verification suite (public values) */
+static const uint8_t ms_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+static const struct {
+	uint8_t da[4];
+	uint16_t dp;
+	uint8_t sa[4];
+	uint16_t sp;
+	uint32_t ip, tcp;
+} ms_v4[] = {
+	{ { 161, 142, 100, 80 }, 1766, { 66, 9, 149, 187 }, 2794, 0x323e8fc2, 0x51ccc178 },
+	{ { 65, 69, 140, 83 }, 4739, { 199, 92, 111, 2 }, 14230, 0xd718262a, 0xc626b0ea },
+	{ { 12, 22, 207, 184 }, 38024, { 24, 19, 198, 95 }, 12898, 0xd2d0a5de, 0x5c2b394a },
+	{ { 209, 142, 163, 6 }, 2217, { 38, 27, 205, 30 }, 48228, 0x82989176, 0xafc7327f },
+	{ { 202, 188, 127, 2 }, 1303, { 153, 39, 163, 191 }, 44251, 0x5d1809c5, 0x10e828a2 },
+};
+
+static void t_toeplitz_vectors(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ms_v4) / sizeof(ms_v4[0]); i++) {
+		uint8_t in[12];
+
+		memcpy(in, ms_v4[i].sa, 4);
+		memcpy(in + 4, ms_v4[i].da, 4);
+		w16(in + 8, ms_v4[i].sp);
+		w16(in + 10, ms_v4[i].dp);
+		CHECK_EQ(pkt_toeplitz(ms_key, sizeof(ms_key), in, 8), ms_v4[i].ip);
+		CHECK_EQ(pkt_toeplitz(ms_key, sizeof(ms_key), in, 12), ms_v4[i].tcp);
+	}
+}
+
+static const struct {
+	uint8_t da[16];
+	uint16_t dp;
+	uint8_t sa[16];
+	uint16_t sp;
+	uint32_t ip, tcp;
+} ms_v6[] = {
+	{ { 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 1 }, 1766,
+	  { 0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff, 0, 0, 0, 0, 0, 0, 0, 7 }, 2794,
+	  0x2cc18cd5, 0x40207d3d },
+	{ { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 4739,
+	  { 0x3f, 0xfe, 0x05, 0x01, 0x00, 0x08, 0, 0, 0x02, 0x60, 0x97, 0xff, 0xfe, 0x40, 0xef, 0xab }, 14230,
+	  0x0f0c461c, 0xdde51bbf },
+	{ { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67, 0xcf }, 38024,
+	  { 0x3f, 0xfe, 0x19, 0x00, 0x45, 0x45, 0x00, 0x03, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67, 0xcf }, 44251,
+	  0x4b61e985, 0x02d1feef },
+};
+
+static void t_toeplitz_vectors_v6(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ms_v6) / sizeof(ms_v6[0]); i++) {
+		uint8_t in[36];
+
+		memcpy(in, ms_v6[i].sa, 16);
+		memcpy(in + 16, ms_v6[i].da, 16);
+		w16(in + 32, ms_v6[i].sp);
+		w16(in + 34, ms_v6[i].dp);
+		CHECK_EQ(pkt_toeplitz(ms_key, sizeof(ms_key), in, 32), ms_v6[i].ip);
+		CHECK_EQ(pkt_toeplitz(ms_key, sizeof(ms_key), in, 36), ms_v6[i].tcp);
+	}
+}
+
+/* ethtool -X hfunc crc32: the driver selects CRC32 with an init value */
+static void t_rss_crc32(void)
+{
+	struct eif_f_hash_func hf;
+	struct eif_acq_entry r;
+	struct eif_rx_cdesc c[2];
+	struct eif_rss_key_buf *key;
+	uint8_t f[256], in[12];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 4, 2048, 0);
+	key = drv_mem(&io.d, DRV_CTRL);
+	memset(key, 0, sizeof(*key));
+	key->key_parts = 10;
+	memcpy(key->key, ms_key, 40);
+	memset(&hf, 0, sizeof(hf));
+	hf.selected = EIF_BIT(EIF_HASH_CRC32);
+	hf.init_val = 0x12345678;
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_RSS_HASH_FUNCTION, &hf, sizeof(hf),
+				 drv_iova(DRV_CTRL), sizeof(*key)), 0);
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_RSS_HASH_FUNCTION, 0, 0, 0, &r), 0);
+	CHECK_EQ(r.u.hash_func.selected, EIF_BIT(EIF_HASH_CRC32));
+	CHECK_EQ(r.u.hash_func.init_val, 0x12345678);
+	len = build4(f, 6, ms_v4[0].sa, ms_v4[0].da, ms_v4[0].sp, ms_v4[0].dp, 10, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 2, 2000), 1);
+	memcpy(in, ms_v4[0].sa, 4);
+	memcpy(in + 4, ms_v4[0].da, 4);
+	w16(in + 8, ms_v4[0].sp);
+	w16(in + 10, ms_v4[0].dp);
+	CHECK_EQ(c[0].hash, pkt_crc32(0x12345678, in, 12));
+	CHECK(c[0].hash != ms_v4[0].tcp);
+	/* two functions at once is illegal */
+	hf.selected = EIF_BIT(EIF_HASH_CRC32) | EIF_BIT(EIF_HASH_TOEPLITZ);
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_RSS_HASH_FUNCTION, &hf, sizeof(hf), 0, 0),
+		 EIF_ST_ILLEGAL_PARAM);
+out:
+	io_close(&io);
+}
+
+static void t_rx_ipv6_hash(void)
+{
+	struct eif_rx_cdesc c[2];
+	uint8_t f[512];
+	struct io io;
+	unsigned int i;
+
+	/* default key (the Microsoft one), hash input and no sorting; one queue */
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 8, 2048, 0);
+	for (i = 0; i < sizeof(ms_v6) / sizeof(ms_v6[0]); i++) {
+		size_t len = build6_tcp(f, ms_v6[i].sa, ms_v6[i].da, ms_v6[i].sp, ms_v6[i].dp, 33);
+
+		REQUIRE(!wire_send(&io, f, len));
+		CHECK_EQ(rx_comp(&io, 0, c, 2, 2000), 1);
+		CHECK_EQ(c[0].status & 0x1f, EIF_L3_IPV6);
+		CHECK_EQ((c[0].status >> 8) & 0x1f, EIF_L4_TCP);
+		CHECK(c[0].status & EIF_RXC_L4_CSUM_CHECKED);
+		CHECK(!(c[0].status & EIF_RXC_L4_CSUM_ERR));
+		CHECK_EQ(c[0].hash, ms_v6[i].tcp);
+	}
+out:
+	io_close(&io);
+}
+
+static void t_rss_steering(void)
+{
+	struct eif_rss_key_buf *key;
+	struct eif_f_hash_func hf;
+	struct eif_f_ind_table it;
+	struct eif_rss_ind_entry *tbl;
+	struct eif_rss_hash_ctrl_buf *hc;
+	struct eif_f_hash_input hi;
+	unsigned int i, q, hits[4] = { 0 };
+	struct io io;
+
+	REQUIRE(!io_open(&io, 4, true, NULL));
+	/* key (byte stream as the driver copies it), Toeplitz, no sorting */
+	key = drv_mem(&io.d, DRV_CTRL);
+	memset(key, 0, sizeof(*key));
+	key->key_parts = 10;
+	memcpy(key->key, ms_key, 40);
+	memset(&hf, 0, sizeof(hf));
+	hf.selected = EIF_BIT(EIF_HASH_TOEPLITZ);
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_RSS_HASH_FUNCTION, &hf, sizeof(hf),
+				 drv_iova(DRV_CTRL), sizeof(*key)), 0);
+	hc = drv_mem(&io.d, DRV_CTRL);
+	memset(hc, 0, sizeof(*hc));
+	hc->selected[EIF_RSS_TCP4].fields = EIF_RSS_F_L3_SA | EIF_RSS_F_L3_DA |
+					     EIF_RSS_F_L4_SP | EIF_RSS_F_L4_DP;
+	hc->selected[EIF_RSS_IP4].fields = EIF_RSS_F_L3_SA | EIF_RSS_F_L3_DA;
+	memset(&hi, 0, sizeof(hi));
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_RSS_HASH_INPUT, &hi, sizeof(hi),
+				 drv_iova(DRV_CTRL), sizeof(*hc)), 0);
+	/* entry i -> RX queue i % 4 */
+	tbl = drv_mem(&io.d, DRV_CTRL);
+	for (i = 0; i < 128; i++) {
+		tbl[i].queue = io.q[i % 4].rxsq;
+		tbl[i].rsvd = 0;
+	}
+	memset(&it, 0, sizeof(it));
+	it.log_size = 7;
+	it.inline_index = EIF_RSS_INLINE_INDEX_NONE;
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_RSS_INDIRECTION_TABLE, &it, sizeof(it),
+				 drv_iova(DRV_CTRL), 128 * 4), 0);
+	for (q = 0; q < 4; q++)
+		post_rx(&io, q, 16, 2048, 0);
+	vuc_sync(&io.d.c);
+	for (i = 0; i < sizeof(ms_v4) / sizeof(ms_v4[0]); i++) {
+		uint8_t f[256];
+		size_t len = build4(f, 6, ms_v4[i].sa, ms_v4[i].da, ms_v4[i].sp, ms_v4[i].dp, 10, 1);
+		struct eif_rx_cdesc c[2];
+		unsigned int want = ms_v4[i].tcp % 128 % 4;
+
+		REQUIRE(!wire_send(&io, f, len));
+		CHECK_EQ(rx_comp(&io, want, c, 2, 2000), 1);
+		CHECK_EQ(c[0].hash, ms_v4[i].tcp);
+		hits[want]++;
+		/* the same addresses over a protocol without ports: IPv4 hash */
+		len = build4(f, 17, ms_v4[i].sa, ms_v4[i].da, ms_v4[i].sp, ms_v4[i].dp, 10, 1);
+		f[23] = 99;	/* not UDP any more */
+		f[24] = f[25] = 0;
+		w16(f + 24, t_csum(f + 14, 20, 0));
+		want = ms_v4[i].ip % 128 % 4;
+		REQUIRE(!wire_send(&io, f, len));
+		CHECK_EQ(rx_comp(&io, want, c, 2, 2000), 1);
+		CHECK_EQ(c[0].hash, ms_v4[i].ip);
+	}
+	for (q = 0, i = 0; q < 4; q++)
+		i += hits[q] > 0;
+	CHECK(i >= 2);	/* the vectors spread over more than one queue */
+out:
+	io_close(&io);
+}
+
+static void t_malformed_tx(void)
+{
+	uint8_t f[2048], got[2048];
+	struct eif_acq_entry r;
+	struct io io;
+	size_t len;
+	int n;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	/* buffer outside guest memory: dropped, still completed */
+	send_tx(&io, 0, &(struct txbuf){ NULL, 100, NOWHERE }, 1, 1, 0, NULL, true);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	/* buffer straddling the end of guest memory */
+	send_tx(&io, 0, &(struct txbuf){ NULL, 4096, drv_iova(DRV_MEM_SIZE - 100) }, 1, 2, 0,
+		NULL, true);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	/* zero-length frame, too-short frame */
+	send_tx(&io, 0, &(struct txbuf){ f, 0, 0 }, 1, 3, 0, NULL, true);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	send_tx(&io, 0, &(struct txbuf){ f, 10, 0 }, 1, 4, 0, NULL, true);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 4);
+	/* req_id beyond the depth: completed as given (the driver resets on it) */
+	send_frame(&io, 0, f, len, 0x3ff);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 0x3ff);
+	CHECK(wire_recv(&io, got, sizeof(got), 100) < 0);	/* nothing else went out */
+	CHECK_EQ(counter(&io, "tx_bad_desc"), 5);
+	/* doorbell far ahead of the ring: ignored */
+	vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, io.q[0].tx_tail + 1000);
+	/* a descriptor with the wrong phase is not consumed */
+	{
+		struct eif_tx_desc *t = tx_slot(&io, 0);
+
+		t->len_ctrl ^= EIF_TX_PHASE;
+		t->len_ctrl |= EIF_TX_FIRST | EIF_TX_LAST | EIF_TX_COMP_REQ | (uint32_t)len;
+		t->addr_lo = (uint32_t)drv_iova(TXBUF);
+		memcpy(drv_mem(&io.d, TXBUF), f, len);
+		vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, io.q[0].tx_tail);
+		CHECK_EQ(tx_comp(&io, 0, 100), -1);
+		/* fixed by the driver and rung again: sent */
+		t->len_ctrl ^= EIF_TX_PHASE;
+		vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, io.q[0].tx_tail);
+		CHECK_EQ(tx_comp(&io, 0, 1000), 0);
+		n = wire_recv(&io, got, sizeof(got), 2000);
+		CHECK_EQ(n, len);
+	}
+	/* a packet whose last descriptor is not there yet waits for it */
+	{
+		struct eif_tx_desc *t = tx_slot(&io, 0);
+
+		t->len_ctrl |= EIF_TX_FIRST | EIF_TX_COMP_REQ | 14;
+		t->meta_ctrl = 9u << 22;
+		t->addr_lo = (uint32_t)drv_iova(TXBUF);
+		vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, io.q[0].tx_tail);
+		CHECK_EQ(tx_comp(&io, 0, 100), -1);
+		t = tx_slot(&io, 0);
+		t->len_ctrl |= EIF_TX_LAST | ((uint32_t)len - 14);
+		t->addr_lo = (uint32_t)drv_iova(TXBUF + 14);
+		vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, io.q[0].tx_tail);
+		CHECK_EQ(tx_comp(&io, 0, 1000), 9);
+		n = wire_recv(&io, got, sizeof(got), 2000);
+		CHECK_EQ(n, len);
+		CHECK(n > 0 && !memcmp(got, f, len));
+	}
+	/* the device is still fine */
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &r), 0);
+out:
+	io_close(&io);
+}
+
+static void t_malformed_rx(void)
+{
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	/* buffer outside guest memory: frame dropped, nothing written */
+	post_rx(&io, 0, 1, 2048, NOWHERE);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 200), 0);
+	CHECK_EQ(counter(&io, "rx_bad_desc"), 1);
+	/* runt and oversized datagrams do not hurt */
+	REQUIRE(!wire_send(&io, f, 1));
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, NULL), 0);
+out:
+	io_close(&io);
+}
+
+static void t_loopback_self(void)
+{
+	static const char *const args[] = { "--loopback", NULL };
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, false, args));
+	post_rx(&io, 0, 4, 2048, 0);
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 200, 1);
+	send_frame(&io, 0, f, len, 1);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(c[0].length, len);
+	CHECK(!memcmp(drv_mem(&io.d, RXBUF(0, 0)), f, len));
+out:
+	io_close(&io);
+}
+
+/* two functions of one process cabled back to back */
+static void t_loopback_two_functions(void)
+{
+	char path2[100];
+	const char *args[] = { "--socket", path2, "--loopback", NULL };
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048];
+	struct io io, io2;
+	size_t len;
+
+	io_init(&io2);
+	snprintf(path2, sizeof(path2), "/tmp/ena-model-loop2-%d.sock", (int)getpid());
+	REQUIRE(!io_open(&io, 1, false, args));
+	strcpy(io2.d.c.sockpath, path2);
+	REQUIRE(!vuc_connect(&io2.d.c));
+	REQUIRE(!vuc_version(&io2.d.c));
+	REQUIRE(!vuc_map_memory(&io2.d.c, DRV_IOVA, DRV_MEM_SIZE));
+	vuc_cfg_write(&io2.d.c, 4, 0x6, 2);
+	REQUIRE(!vuc_setup_msix(&io2.d.c, 2, false));
+	io2.d.readless = true;
+	REQUIRE(!io_queues(&io2, 1));
+	post_rx(&io, 0, 4, 2048, 0);
+	post_rx(&io2, 0, 4, 2048, 0);
+	/* function 0 -> function 1 */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 300, 1);
+	send_frame(&io, 0, f, len, 1);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	CHECK_EQ(rx_comp(&io2, 0, c, 4, 2000), 1);
+	CHECK_EQ(c[0].length, len);
+	CHECK(!memcmp(drv_mem(&io2.d, RXBUF(0, 0)), f, len));
+	CHECK(vuc_irq_wait(&io2.d.c, 1, 1000) >= 1);
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 100), 0);
+	/* and back */
+	len = build4(f, 6, ip_b, ip_a, 2000, 1000, 700, 1);
+	send_frame(&io2, 0, f, len, 2);
+	CHECK_EQ(tx_comp(&io2, 0, 1000), 2);
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(c[0].length, len);
+	CHECK(!memcmp(drv_mem(&io.d, RXBUF(0, 0)), f, len));
+	CHECK(c[0].status & EIF_RXC_L4_CSUM_CHECKED);
+out:
+	if (io2.d.c.sock >= 0)
+		close(io2.d.c.sock);
+	if (io2.d.c.mem)
+		munmap(io2.d.c.mem, io2.d.c.mem_size);
+	if (io2.d.c.memfd >= 0)
+		close(io2.d.c.memfd);
+	for (unsigned int i = 0; i < VUC_MAX_IRQS; i++)
+		if (io2.d.c.irqfd[i] >= 0)
+			close(io2.d.c.irqfd[i]);
+	unlink(path2);
+	io_close(&io);
+}
+
+static void t_eni_allowance(void)
+{
+	static const char *const args[] = { "--set", "pps_allowance=3", NULL };
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	uint8_t f[2048], got[2048];
+	unsigned int i, out_frames = 0;
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	for (i = 0; i < 5; i++) {
+		send_frame(&io, 0, f, len, (uint16_t)i);
+		CHECK_EQ(tx_comp(&io, 0, 1000), i);
+	}
+	while (wire_recv(&io, got, sizeof(got), 100) > 0)
+		out_frames++;
+	/* one-second window: 3 out (unless the window turned over), the rest counted */
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_GET_STATS;
+	c.u.stats.type = EIF_STATS_ENI;
+	c.u.stats.device_id = 0xffff;
+	CHECK_EQ(drv_cmd(&io.d, &c, &r), 0);
+	CHECK(out_frames >= 3);
+	CHECK_EQ(r.u.eni.pps_allowance_exceeded, 5 - out_frames);
+	CHECK_EQ(r.u.eni.bw_in_allowance_exceeded, 0);
+out:
+	io_close(&io);
+}
+
+static void t_ctl_link_and_faults(void)
+{
+	struct eif_aenq_entry e;
+	uint8_t f[2048], got[2048];
+	char out[4096];
+	struct io io;
+	size_t len;
+	int i;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	drv_aenq_enable(&io.d);
+	/* the initial link-up event */
+	CHECK_EQ(drv_aenq_next(&io.d, &e, 2000), 0);
+	CHECK_EQ(e.hdr.group, EIF_AENQ_LINK_CHANGE);
+	CHECK_EQ(ctl(&io, "link down", out, sizeof(out)), 0);
+	for (i = 0; i < 5 && !drv_aenq_next(&io.d, &e, 2000); i++)
+		if (e.hdr.group == EIF_AENQ_LINK_CHANGE)
+			break;
+	CHECK_EQ(e.hdr.group, EIF_AENQ_LINK_CHANGE);
+	CHECK_EQ(e.u.link_flags & EIF_AENQ_LINK_UP, 0);
+	/* link down: TX is completed but nothing reaches the wire */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	send_frame(&io, 0, f, len, 1);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	CHECK(wire_recv(&io, got, sizeof(got), 100) < 0);
+	CHECK_EQ(counter(&io, "tx_link_down"), 1);
+	CHECK_EQ(ctl(&io, "link up", out, sizeof(out)), 0);
+	/* drop one TX completion */
+	CHECK_EQ(ctl(&io, "tx-comp drop 1", out, sizeof(out)), 0);
+	send_frame(&io, 0, f, len, 2);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	CHECK_EQ(tx_comp(&io, 0, 200), -1);
+	send_frame(&io, 0, f, len, 3);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	/* delay them */
+	CHECK_EQ(ctl(&io, "tx-comp delay 300", out, sizeof(out)), 0);
+	send_frame(&io, 0, f, len, 4);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	CHECK_EQ(tx_comp(&io, 0, 100), -1);
+	CHECK_EQ(tx_comp(&io, 0, 2000), 4);
+	CHECK_EQ(ctl(&io, "tx-comp normal", out, sizeof(out)), 0);
+	/* notification and fatal events */
+	CHECK_EQ(ctl(&io, "notify", out, sizeof(out)), 0);
+	for (i = 0; i < 5 && !drv_aenq_next(&io.d, &e, 2000); i++)
+		if (e.hdr.group == EIF_AENQ_NOTIFICATION)
+			break;
+	CHECK_EQ(e.hdr.group, EIF_AENQ_NOTIFICATION);
+	CHECK_EQ(ctl(&io, "keepalive stop", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ok") == out);
+	CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ena0.keepalive=stopped"));
+	CHECK(strstr(out, "ena0.tx_comps_dropped=1"));
+	CHECK(ctl(&io, "bogus", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "link sideways", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "link up fn=7", out, sizeof(out)) < 0);
+	CHECK_EQ(ctl(&io, "fatal", out, sizeof(out)), 0);
+	CHECK(drv_reg_read(&io.d, EIF_REG_DEV_STS) & EIF_DEV_STS_FATAL);
+out:
+	io_close(&io);
+}
+
+static void t_pcap(void)
+{
+	uint8_t f[2048], got[2048];
+	struct eif_rx_cdesc c[4];
+	struct io io;
+	struct stat st;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 4, 2048, 0);
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	send_frame(&io, 0, f, len, 1);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(stat(io.pcap, &st), 0);
+	CHECK_EQ(st.st_size, 24 + 2 * (16 + len));
+out:
+	io_close(&io);
+}
+
+/*
+ * LLQ: entries as ena_com writes them through its bounce buffer: the first
+ * entry holds 2 descriptor slots and the pushed header, further entries
+ * hold entry_size/16 descriptors.  Written to BAR2 in 8-byte pieces
+ * (__iowrite64_copy), posted.
+ */
+struct llq_writer {
+	struct io *io;
+	unsigned int q;
+	uint32_t esz;
+	uint16_t tail;		/* entries */
+	uint8_t phase;
+	uint8_t line[512] __attribute__((aligned(16)));
+	unsigned int slot, slots;
+};
+
+static void llq_flush(struct llq_writer *w)
+{
+	uint32_t off = g_llq_off[w->q] + (w->tail & (DEPTH - 1)) * w->esz, i;
+
+	for (i = 0; i < w->esz; i += 8)
+		vuc_region_write(&w->io->d.c, 2, off + i, w->line + i, 8, true, NULL);
+	w->tail++;
+	if (!(w->tail & (DEPTH - 1)))
+		w->phase ^= 1;
+	memset(w->line, 0, sizeof(w->line));
+	w->slot = 0;
+	w->slots = w->esz / 16;
+}
+
+static struct eif_tx_desc *llq_desc(struct llq_writer *w)
+{
+	struct eif_tx_desc *t;
+
+	if (w->slot == w->slots)
+		llq_flush(w);
+	t = (struct eif_tx_desc *)(w->line + 16 * w->slot++);
+	memset(t, 0, sizeof(*t));
+	t->len_ctrl = w->phase ? EIF_TX_PHASE : 0;
+	return t;
+}
+
+/* push = header bytes pushed into the entry; bufs = the rest */
+static void llq_send(struct llq_writer *w, const uint8_t *push, uint32_t push_len,
+		     const struct txbuf *b, unsigned int nb, uint16_t req_id, const uint32_t *meta)
+{
+	struct eif_tx_desc *t;
+	unsigned int i;
+
+	memset(w->line, 0, sizeof(w->line));
+	w->slot = 0;
+	w->slots = 2;
+	memcpy(w->line + 32, push, push_len);
+	if (meta) {
+		t = llq_desc(w);
+		t->len_ctrl |= EIF_TX_META | EIF_TX_FIRST | EIF_TXM_EXT_VALID |
+			       EIF_TXM_ETH_META_TYPE | EIF_TXM_META_STORE | meta[0];
+		t->addr_lo = meta[1];
+	}
+	for (i = 0; i < (nb ? nb : 1); i++) {
+		uint64_t a = 0;
+
+		t = llq_desc(w);
+		if (nb) {
+			memcpy(drv_mem(&w->io->d, TXBUF + i * 0x4000u), b[i].data, b[i].len);
+			a = drv_iova(TXBUF + i * 0x4000u);
+			t->len_ctrl |= b[i].len;
+		}
+		if (i == 0) {
+			t->len_ctrl |= (meta ? 0 : EIF_TX_FIRST) | EIF_TX_COMP_REQ;
+			t->meta_ctrl = (uint32_t)req_id << 22;
+			t->addr_hi_hdr = push_len << 24;
+		}
+		if (i + 1 == (nb ? nb : 1))
+			t->len_ctrl |= EIF_TX_LAST;
+		t->addr_lo = (uint32_t)a;
+		t->addr_hi_hdr |= (uint32_t)(a >> 32) & 0xffff;
+	}
+	llq_flush(w);
+	vuc_bar_write32(&w->io->d.c, 0, w->io->q[w->q].tx_db, w->tail);
+}
+
+static void llq_case(uint32_t esz)
+{
+	static const char *const args[] = { "--set", "llq=on", NULL };
+	struct llq_writer w;
+	uint8_t f[4096], got[4096];
+	struct io io;
+	uint32_t meta[2] = { 0, 20 | 14 << 8 };
+	uint32_t hmax = esz - 32;
+	size_t len;
+	int n;
+
+	g_llq_entry = esz;
+	REQUIRE(!io_open(&io, 1, true, args));
+	memset(&w, 0, sizeof(w));
+	w.io = &io;
+	w.esz = esz;
+	w.phase = 1;
+	/* small frame entirely in the pushed header (no buffer) */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 20, 1);
+	REQUIRE(len <= hmax);
+	llq_send(&w, f, (uint32_t)len, NULL, 0, 1, NULL);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK_EQ(n, len);
+	CHECK(n > 0 && !memcmp(got, f, len));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	/* header pushed, payload in one buffer */
+	len = build4(f, 6, ip_a, ip_b, 1000, 2000, 1200, 1);
+	llq_send(&w, f, 54, &(struct txbuf){ f + 54, (uint32_t)len - 54, 0 }, 1, 2, NULL);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK_EQ(n, len);
+	CHECK(n > 0 && !memcmp(got, f, len));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	/* meta + 4 buffers: descriptors spill into a second entry; checksum offload */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 1400, 2);
+	{
+		struct txbuf b[4] = { { f + 42, 400, 0 }, { f + 442, 400, 0 }, { f + 842, 400, 0 },
+				      { f + 1242, (uint32_t)len - 1242, 0 } };
+		uint16_t before = w.tail;
+
+		/* meta_ctrl for checksum offload goes on the first buffer descriptor */
+		llq_send(&w, f, 42, b, 4, 3, meta);
+		CHECK_EQ((uint16_t)(w.tail - before), 2);
+		n = wire_recv(&io, got, sizeof(got), 2000);
+		CHECK_EQ(n, len);
+		CHECK(n > 0 && !memcmp(got + 42, f + 42, len - 42));
+		CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	}
+	/* a pushed header longer than the entry can hold: dropped, completed */
+	{
+		long long bad = counter(&io, "tx_bad_desc");
+
+		len = build4(f, 17, ip_a, ip_b, 1000, 2000, 300, 1);
+		llq_send(&w, f, hmax + 1, NULL, 0, 4, NULL);
+		CHECK_EQ(tx_comp(&io, 0, 1000), 4);
+		CHECK(wire_recv(&io, got, sizeof(got), 100) < 0);
+		CHECK_EQ(counter(&io, "tx_bad_desc"), bad + 1);
+	}
+	/* wrap the entry ring twice */
+	{
+		unsigned int i, ok = 0;
+
+		len = build4(f, 17, ip_a, ip_b, 1000, 2000, 30, 1);
+		for (i = 0; i < 2 * DEPTH; i++) {
+			llq_send(&w, f, (uint32_t)len, NULL, 0, (uint16_t)(i % DEPTH), NULL);
+			if (wire_recv(&io, got, sizeof(got), 2000) == (int)len &&
+			    tx_comp(&io, 0, 1000) == (int)(i % DEPTH))
+				ok++;
+		}
+		CHECK_EQ(ok, 2 * DEPTH);
+	}
+out:
+	g_llq_entry = 0;
+	io_close(&io);
+}
+
+static void t_llq_128(void)
+{
+	llq_case(128);
+}
+
+static void t_llq_256(void)
+{
+	llq_case(256);
+}
+
+int main(void)
+{
+	RUN(t_toeplitz_vectors);
+	RUN(t_toeplitz_vectors_v6);
+	RUN(t_tx_basic);
+	RUN(t_tx_wrap);
+	RUN(t_tx_backpressure);
+	RUN(t_tx_meta_csum);
+	RUN(t_tx_tso);
+	RUN(t_rx_basic);
+	RUN(t_rx_multi_desc);
+	RUN(t_rx_no_buffer);
+	RUN(t_irq_automask);
+	RUN(t_irq_moderation);
+	RUN(t_rss_steering);
+	RUN(t_rx_ipv6_hash);
+	RUN(t_rss_crc32);
+	RUN(t_malformed_tx);
+	RUN(t_malformed_rx);
+	RUN(t_loopback_self);
+	RUN(t_loopback_two_functions);
+	RUN(t_ctl_link_and_faults);
+	RUN(t_pcap);
+	RUN(t_eni_allowance);
+	RUN(t_llq_128);
+	RUN(t_llq_256);
+	return h_finish();
+}

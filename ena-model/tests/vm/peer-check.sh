@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs inside the VM started with "scripts/vm-run --peer": the ENA netdev
+# (192.0.2.1) and the virtio-net NIC cabled to it through the model's
+# dgram backend (moved into netns "peer", 192.0.2.2) ping each other and
+# run a short iperf3 TCP transfer in both directions.
+#
+#   scripts/vm-run --peer -- ena-model/tests/vm/peer-check.sh [SECONDS [PUSH_LEN]]
+#
+# PUSH_LEN (96 or 224, with the model's LLQ on: --model-arg --set
+# --model-arg llq=on) is set with "ethtool -G tx-push-buf-len" first.
+set -o pipefail
+secs=${1:-10}
+push=${2:-}
+
+. "$(dirname "$0")/peer-net.sh"
+find_netdevs || { echo "ena netdev: ${ena:-none}, peer netdev: ${peer:-none}"; exit 1; }
+echo "ena netdev: $ena, peer netdev: $peer"
+
+dmesg | grep -iE 'ena.*(LLQ|placement)' | tail -n 3
+if [ -n "$push" ]; then
+	ethtool -G "$ena" tx-push-buf-len "$push" || exit 1
+	sleep 1
+	ena=$(ena_netdev)
+fi
+ethtool -g "$ena" 2>/dev/null | grep -iE 'push|TX:' | head -n 4
+
+cable_peer || exit 1
+for _ in $(seq 50); do
+	[ "$(cat /sys/class/net/$ena/carrier 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+echo "carrier: $(cat /sys/class/net/$ena/carrier)"
+ethtool -k "$ena" | grep -E '^(tx-checksum-ip|tcp-segmentation-offload|rx-checksumming|receive-hashing):'
+ethtool -c "$ena" | grep -E 'Adaptive|usecs:' | head -n 4
+
+rc=0
+echo "== ping ENA -> peer"
+ping -c 20 -i 0.2 -W 2 192.0.2.2 | tail -n 3 || rc=1
+echo "== ping peer -> ENA, 1400-byte payload"
+ip netns exec peer ping -c 10 -i 0.2 -s 1400 -W 2 192.0.2.1 | tail -n 3 || rc=1
+if command -v iperf3 >/dev/null; then
+	ip netns exec peer iperf3 -s -D -1 -p 5201 >/dev/null 2>&1 ||
+		{ ip netns exec peer iperf3 -s -1 -p 5201 >/dev/null 2>&1 & }
+	sleep 1
+	echo "== iperf3 TCP ENA -> peer (${secs}s)"
+	iperf3 -c 192.0.2.2 -p 5201 -t "$secs" -f m 2>&1 | grep -E 'sender|receiver|error' || rc=1
+	ip netns exec peer iperf3 -s -D -1 -p 5202 >/dev/null 2>&1 ||
+		{ ip netns exec peer iperf3 -s -1 -p 5202 >/dev/null 2>&1 & }
+	sleep 1
+	echo "== iperf3 TCP peer -> ENA (${secs}s, -R)"
+	iperf3 -c 192.0.2.2 -p 5202 -t "$secs" -f m -R 2>&1 | grep -E 'sender|receiver|error' || rc=1
+fi
+echo "== ethtool -S $ena (non-zero)"
+ethtool -S "$ena" | awk -F: '$2 + 0 != 0' | head -n 60
+echo "== ena messages"
+dmesg | grep -iE ' ena |ena:' | grep -viE 'LLQ is not supported' | tail -n 15
+exit $rc

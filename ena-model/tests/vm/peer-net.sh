@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+# Sourced by the in-VM scripts run under "scripts/vm-run --peer": find the
+# ENA and virtio-net netdevs, and cable them as 192.0.2.1 (ENA, this
+# namespace) <-> 192.0.2.2 (virtio-net, netns "peer").
+
+netdev_of() {
+	local d
+	for d in "$@"; do
+		[ -e "$d" ] && basename "$d" && return
+	done
+}
+ena_netdev() { netdev_of /sys/bus/pci/drivers/ena/*/net/*; }
+
+# find_netdevs: load ena, wait for both netdevs; sets $ena and $peer.
+find_netdevs() {
+	modprobe ena 2>/dev/null
+	for _ in $(seq 50); do
+		udevadm settle 2>/dev/null
+		ena=$(ena_netdev)
+		peer=$(netdev_of /sys/bus/virtio/drivers/virtio_net/virtio*/net/*)
+		[ -n "$ena" ] && [ -n "$peer" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# cable_peer: move the peer into its namespace, address both ends, up.
+cable_peer() {
+	mkdir -p /run/netns
+	ip netns add peer &&
+		ip link set "$peer" netns peer &&
+		ip -n peer link set lo up &&
+		ip -n peer addr add 192.0.2.2/24 dev "$peer" &&
+		ip -n peer link set "$peer" up &&
+		ip addr add 192.0.2.1/24 dev "$ena" &&
+		ip link set "$ena" up
+}
