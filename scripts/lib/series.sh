@@ -17,6 +17,9 @@ lab_tree_dir() {
 # The state file apply writes into a worktree's git dir: the series hash it
 # applied and the HEAD it produced. A HEAD that moved since means commits
 # that only live in the worktree.
+# worktree_clean DIR: no uncommitted changes to tracked files.
+worktree_clean() { [ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ]; }
+
 applied_state_file() { printf '%s/ena-lab-applied\n' "$(git -C "$1" rev-parse --absolute-git-dir)"; }
 
 record_applied_state() {
@@ -26,7 +29,7 @@ record_applied_state() {
 # guard_unsaved DIR: stop if DIR holds work that re-applying would lose.
 guard_unsaved() {
 	local dir=$1 state head
-	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+	worktree_clean "$dir" ||
 		die "$dir has uncommitted changes: commit them and run scripts/export-series, or discard them (git -C $dir reset --hard)"
 	[ -d "$(git -C "$dir" rev-parse --absolute-git-dir)/rebase-apply" ] &&
 		die "$dir is in the middle of git am/rebase: finish or abort it first"
@@ -53,7 +56,7 @@ series_apply() {
 			die "$dir is a worktree of another repository than $src: remove it or choose another directory"
 		state=$(applied_state_file "$dir")
 		if [ -f "$state" ] && [ "$(cat "$state")" = "$hash $(git -C "$dir" rev-parse HEAD)" ] &&
-			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ]; then
+			worktree_clean "$dir"; then
 			return 0
 		fi
 		[ "$force" = --force ] || guard_unsaved "$dir"
@@ -135,7 +138,7 @@ series_export() {
 	[ -e "$dir/.git" ] || die "$dir is not a worktree: run scripts/apply-series first"
 	git -C "$dir" merge-base --is-ancestor "$base" HEAD ||
 		die "$dir is not based on the base commit ${base:0:12}: rebase it onto $LAB_BASE_TAG first"
-	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+	worktree_clean "$dir" ||
 		die "$dir has uncommitted changes: commit them (git commit --fixup, then git rebase -i --autosquash) before exporting"
 	count=$(git -C "$dir" rev-list --count --no-merges "$base..HEAD")
 	[ "$(git -C "$dir" rev-list --count "$base..HEAD")" = "$count" ] ||
