@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static const char help_text[] =
 
 void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 {
-	char buf[256], *tok[CTL_MAX_TOK], *save = NULL, *t;
+	char buf[CTL_LINE_MAX], *tok[CTL_MAX_TOK], *save = NULL, *t;
 	unsigned int nt = 0, i, first = 0, last = c->ndev;
 	size_t n = 0;
 	long fn = -1;
@@ -132,51 +133,120 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 	snprintf(out, outlen, "ok\n");
 }
 
-static void on_client(struct ctl *c, int fd)
+/* send all of buf, waiting at most a second for a slow reader */
+static int send_all(int fd, const char *buf, size_t len)
 {
-	char line[256], out[16384];
-	size_t n = 0;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
 
-	/* one short line; a client that does not send it in time is dropped */
-	while (n < sizeof(line) - 1 && !memchr(line, '\n', n)) {
-		ssize_t r;
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
-		if (poll(&p, 1, 1000) <= 0)
-			break;
-		r = read(fd, line + n, sizeof(line) - 1 - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (poll(&p, 1, 1000) <= 0)
+				return -1;
+			continue;
+		}
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
 	}
-	line[n] = 0;
-	if (!n) {
-		close(fd);
+	return 0;
+}
+
+static void client_close(struct ctl_client *cl)
+{
+	ev_del_fd(cl->c->loop, cl->fd);
+	close(cl->fd);
+	cl->fd = -1;
+}
+
+/* answer every complete line received so far; false: drop the client */
+static bool client_lines(struct ctl_client *cl)
+{
+	char out[16384], *nl;
+
+	while ((nl = memchr(cl->buf, '\n', cl->n))) {
+		size_t len = (size_t)(nl - cl->buf) + 1;
+		char line[CTL_LINE_MAX];
+
+		memcpy(line, cl->buf, len - 1);
+		line[len - 1] = 0;
+		memmove(cl->buf, cl->buf + len, cl->n - len);
+		cl->n -= len;
+		if (!line[strspn(line, " \t\r")])
+			continue;	/* blank lines get no answer */
+		ctl_command(cl->c, line, out, sizeof(out) - 3);
+		strcat(out, ".\n");
+		if (send_all(cl->fd, out, strlen(out))) {
+			log_warn(NULL, "control: reply lost: %s", strerror(errno));
+			return false;
+		}
+	}
+	if (cl->n == sizeof(cl->buf)) {
+		static const char too_long[] = "error: command line too long\n.\n";
+
+		send_all(cl->fd, too_long, sizeof(too_long) - 1);
+		return false;
+	}
+	return true;
+}
+
+static void on_client(void *opaque, int fd, short revents)
+{
+	struct ctl_client *cl = opaque;
+	ssize_t r;
+
+	(void)revents;
+	r = read(fd, cl->buf + cl->n, sizeof(cl->buf) - cl->n);
+	if (r <= 0 && !(r < 0 && (errno == EAGAIN || errno == EINTR))) {
+		client_close(cl);
 		return;
 	}
-	ctl_command(c, line, out, sizeof(out));
-	if (write(fd, out, strlen(out)) < 0)
-		log_warn(NULL, "control: reply lost: %s", strerror(errno));
-	close(fd);
+	if (r > 0) {
+		cl->n += (size_t)r;
+		if (!client_lines(cl))
+			client_close(cl);
+	}
 }
 
 static void on_accept(void *opaque, int fd, short revents)
 {
+	static const char busy[] = "error: too many control clients\n.\n";
 	struct ctl *c = opaque;
+	unsigned int i;
 	int cfd;
 
 	(void)revents;
-	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	if (cfd >= 0)
-		on_client(c, cfd);
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd < 0)
+		return;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *cl = &c->clients[i];
+
+		if (cl->fd >= 0)
+			continue;
+		cl->c = c;
+		cl->fd = cfd;
+		cl->n = 0;
+		if (!ev_add_fd(c->loop, cfd, POLLIN, on_client, cl))
+			return;
+		cl->fd = -1;
+		break;
+	}
+	send_all(cfd, busy, sizeof(busy) - 1);
+	close(cfd);
 }
 
 int ctl_open(struct ctl *c, const char *path, struct evloop *loop)
 {
 	struct sockaddr_un sa;
+	unsigned int i;
 
 	c->loop = loop;
 	c->fd = -1;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		c->clients[i].fd = -1;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		log_err(NULL, "control socket path too long");
 		return -1;
@@ -201,8 +271,13 @@ int ctl_open(struct ctl *c, const char *path, struct evloop *loop)
 
 void ctl_close(struct ctl *c)
 {
-	if (c->fd < 0)
+	unsigned int i;
+
+	if (c->fd < 0)		/* never opened: no clients either */
 		return;
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd >= 0)
+			client_close(&c->clients[i]);
 	ev_del_fd(c->loop, c->fd);
 	close(c->fd);
 	unlink(c->path);

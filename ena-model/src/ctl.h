@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Control socket: a UNIX stream socket taking one text command per
- * connection ("link down", "counters fn=1", ...) and answering with
- * "ok" or "error: ..." followed by key=value lines.  ena-model-ctl is the
- * command line client.  The command list is in ctl.c (and "help").
+ * Control socket: a UNIX stream socket taking text commands, one per line
+ * ("link down", "counters fn=1", ...).  Each is answered with "ok" or
+ * "error: ..." and optional key=value lines, then a line holding only ".".
+ * A connection stays open for as many commands as the client sends, so a
+ * guest can hold one through a QEMU virtio-serial port (scripts/vm-run).
+ * ena-model-ctl is the command line client.  The command list is in ctl.c
+ * (and "help").
  */
 #ifndef ENA_MODEL_CTL_H
 #define ENA_MODEL_CTL_H
@@ -12,6 +15,17 @@
 #include "evloop.h"
 
 struct net_port;
+struct ctl;
+
+#define CTL_MAX_CLIENTS	8
+#define CTL_LINE_MAX	256
+
+struct ctl_client {
+	struct ctl *c;
+	int fd;			/* -1: slot free */
+	size_t n;		/* bytes of an unfinished line in buf */
+	char buf[CTL_LINE_MAX];
+};
 
 struct ctl {
 	int fd;
@@ -20,6 +34,7 @@ struct ctl {
 	struct ena_dev **devs;
 	struct net_port **ports;
 	unsigned int ndev;
+	struct ctl_client clients[CTL_MAX_CLIENTS];
 };
 
 int ctl_open(struct ctl *c, const char *path, struct evloop *loop);

@@ -29,6 +29,7 @@ struct app {
 	unsigned int ndgram;
 	bool loopback;
 	const char *pcap_path;
+	uint32_t pcap_snaplen;
 	const char *ctl_path;
 	struct net_pcap pcap;
 	struct net_port port[PROFILE_MAX_SOCKETS];
@@ -63,6 +64,7 @@ static void usage(FILE *f)
 		"      --loopback         cable functions 0-1, 2-3, ... back to back\n"
 		"                         (a single function: to itself)\n"
 		"      --pcap FILE        write every frame sent and received to FILE\n"
+		"      --pcap-snaplen N   keep only the first N bytes of each frame there\n"
 		"      --ctl PATH         control socket (see ena-model-ctl help)\n"
 		"  -v, --verbose          trace messages, admin commands, AENQ (-vv: registers too)\n"
 		"  -h, --help             this text\n"
@@ -78,7 +80,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_MAX_MTU = 256, OPT_PF, OPT_VF, OPT_NO_READLESS, OPT_MSIX, OPT_QUEUES,
-       OPT_SET, OPT_RECONNECT, OPT_DGRAM, OPT_LOOPBACK, OPT_PCAP, OPT_CTL };
+       OPT_SET, OPT_RECONNECT, OPT_DGRAM, OPT_LOOPBACK, OPT_PCAP, OPT_PCAP_SNAPLEN, OPT_CTL };
 
 static const struct option long_opts[] = {
 	{ "socket", required_argument, NULL, 's' },
@@ -95,6 +97,7 @@ static const struct option long_opts[] = {
 	{ "dgram", required_argument, NULL, OPT_DGRAM },
 	{ "loopback", no_argument, NULL, OPT_LOOPBACK },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "pcap-snaplen", required_argument, NULL, OPT_PCAP_SNAPLEN },
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -178,6 +181,17 @@ static int parse_args(struct app *a, int argc, char **argv)
 			case OPT_PCAP:
 				a->pcap_path = optarg;
 				break;
+			case OPT_PCAP_SNAPLEN: {
+				char *end;
+				unsigned long v = strtoul(optarg, &end, 10);
+
+				if (*end || !*optarg || v < 14 || v > 65535) {
+					log_err(NULL, "--pcap-snaplen wants 14..65535 bytes, got '%s'", optarg);
+					return -1;
+				}
+				a->pcap_snaplen = (uint32_t)v;
+				break;
+			}
 			case OPT_CTL:
 				a->ctl_path = optarg;
 				break;
@@ -258,7 +272,7 @@ static int setup_net(struct app *a)
 {
 	unsigned int i;
 
-	if (a->pcap_path && net_pcap_open(&a->pcap, a->pcap_path))
+	if (a->pcap_path && net_pcap_open(&a->pcap, a->pcap_path, a->pcap_snaplen))
 		return -1;
 	for (i = 0; i < a->nfn; i++) {
 		a->devs[i] = a->fn[i]->ena;

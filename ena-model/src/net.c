@@ -21,11 +21,13 @@
 /* pcap                                                                */
 /* ------------------------------------------------------------------ */
 
-int net_pcap_open(struct net_pcap *p, const char *path)
+int net_pcap_open(struct net_pcap *p, const char *path, uint32_t snaplen)
 {
-	/* classic pcap: magic, v2.4, zone 0, sigfigs 0, snaplen, LINKTYPE_ETHERNET */
-	const uint32_t hdr[6] = { 0xa1b2c3d4u, 0x00040002u, 0, 0, NET_MAX_FRAME, 1 };
+	uint32_t hdr[6] = { 0xa1b2c3d4u, 0x00040002u, 0, 0, 0, 1 };
 
+	p->snaplen = snaplen && snaplen < NET_MAX_FRAME ? snaplen : NET_MAX_FRAME;
+	/* classic pcap: magic, v2.4, zone 0, sigfigs 0, snaplen, LINKTYPE_ETHERNET */
+	hdr[4] = p->snaplen;
 	p->frames = 0;
 	p->f = fopen(path, "wb");
 	if (!p->f) {
@@ -53,15 +55,17 @@ static void pcap_write(struct net_pcap *p, const uint8_t *f, size_t len)
 {
 	struct timeval tv;
 	uint32_t rec[4];
+	size_t cap;
 
 	if (!p || !p->f)
 		return;
+	cap = len < p->snaplen ? len : p->snaplen;
 	gettimeofday(&tv, NULL);
 	rec[0] = (uint32_t)tv.tv_sec;
 	rec[1] = (uint32_t)tv.tv_usec;
-	rec[2] = (uint32_t)len;
+	rec[2] = (uint32_t)cap;
 	rec[3] = (uint32_t)len;
-	if (fwrite(rec, sizeof(rec), 1, p->f) != 1 || fwrite(f, len, 1, p->f) != 1)
+	if (fwrite(rec, sizeof(rec), 1, p->f) != 1 || fwrite(f, cap, 1, p->f) != 1)
 		return;
 	fflush(p->f);
 	p->frames++;

@@ -25,6 +25,7 @@
 struct net_pcap {
 	FILE *f;
 	uint64_t frames;
+	uint32_t snaplen;	/* bytes kept of each frame */
 };
 
 struct net_port {
@@ -47,7 +48,8 @@ struct net_port {
 	uint64_t txq_max_seen, tx_queue_drops;
 };
 
-int net_pcap_open(struct net_pcap *p, const char *path);
+/* snaplen 0: whole frames */
+int net_pcap_open(struct net_pcap *p, const char *path, uint32_t snaplen);
 void net_pcap_close(struct net_pcap *p);
 
 /* attaches the port to ena as its backend (none until cabled) */

@@ -551,11 +551,13 @@ static int ctl(struct io *io, const char *cmd, char *out, size_t max)
 			close(fd);
 		return -1;
 	}
-	while (n + 1 < max && (r = read(fd, out + n, max - 1 - n)) > 0)
+	out[0] = 0;
+	while (n + 1 < max && !strstr(out, "\n.\n") && (r = read(fd, out + n, max - 1 - n)) > 0) {
 		n += (size_t)r;
-	out[n] = 0;
+		out[n] = 0;
+	}
 	close(fd);
-	return strncmp(out, "ok", 2) ? -1 : 0;
+	return strncmp(out, "ok", 2) || !strstr(out, "\n.\n") ? -1 : 0;
 }
 
 /* value of "ena0.KEY=" in a counters reply, or -1 */
@@ -1418,6 +1420,78 @@ out:
 	io_close(&io);
 }
 
+/* read from fd until the reply terminator (or max), NUL terminated */
+static size_t read_reply(int fd, char *out, size_t max)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t n = 0;
+	ssize_t r;
+
+	out[0] = 0;
+	while (n + 1 < max && poll(&p, 1, 2000) > 0 && (r = read(fd, out + n, max - 1 - n)) > 0) {
+		n += (size_t)r;
+		out[n] = 0;
+		if (strstr(out, "\n.\n") && !strcmp(out + n - 3, "\n.\n"))
+			break;
+	}
+	return n;
+}
+
+/*
+ * One connection carries many commands (a guest holds one through a
+ * virtio-serial port); an over-long line is refused, not split.
+ */
+static void t_ctl_session(void)
+{
+	static const char two[] = "link down\n\ncounters\n";
+	struct sockaddr_un sa;
+	char out[8192], big[400];
+	struct io io;
+	int fd = -1, fd2 = -1;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, io.ctl);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	REQUIRE(fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_EQ(write(fd, two, strlen(two)), (ssize_t)strlen(two));
+	read_reply(fd, out, sizeof(out));
+	CHECK(!strncmp(out, "ok\n", 3));
+	/* the blank line is skipped, the counters come second on the stream */
+	if (!strstr(out, ".link=")) {
+		size_t n = strlen(out);
+
+		read_reply(fd, out + n, sizeof(out) - n);
+	}
+	CHECK(strstr(out, "ena0.link=down"));
+	/* still open: one more command on the same connection */
+	CHECK_EQ(write(fd, "link up\n", 8), 8);
+	read_reply(fd, out, sizeof(out));
+	CHECK_EQ(strcmp(out, "ok\n.\n"), 0);
+	/* a second client at the same time is served too */
+	fd2 = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	REQUIRE(fd2 >= 0 && !connect(fd2, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_EQ(write(fd2, "bogus\n", 6), 6);
+	read_reply(fd2, out, sizeof(out));
+	CHECK(!strncmp(out, "error: unknown command", 22));
+	/* a line longer than the model takes: an error, then the end */
+	memset(big, 'x', sizeof(big));
+	CHECK_EQ(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	read_reply(fd, out, sizeof(out));
+	CHECK(!strncmp(out, "error: command line too long", 28));
+	/* closed (a reset, if our unread rest was still queued there) */
+	CHECK(read(fd, out, sizeof(out)) <= 0);
+	/* the model is still fine */
+	CHECK_EQ(ctl(&io, "link up", out, sizeof(out)), 0);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+	io_close(&io);
+}
+
 static void t_pcap(void)
 {
 	uint8_t f[2048], got[2048];
@@ -1435,6 +1509,34 @@ static void t_pcap(void)
 	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
 	CHECK_EQ(stat(io.pcap, &st), 0);
 	CHECK_EQ(st.st_size, 24 + 2 * (16 + len));
+out:
+	io_close(&io);
+}
+
+/* --pcap-snaplen keeps the headers of each frame, and its true length */
+static void t_pcap_snaplen(void)
+{
+	static const char *const args[] = { "--pcap-snaplen", "64", NULL };
+	uint8_t f[2048], got[2048];
+	uint32_t hdr[6], rec[4];
+	struct io io;
+	size_t len;
+	FILE *pf;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 1000, 1);
+	send_frame(&io, 0, f, len, 1);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	pf = fopen(io.pcap, "rb");
+	REQUIRE(pf);
+	CHECK_EQ(fread(hdr, sizeof(hdr), 1, pf), 1);
+	CHECK_EQ(hdr[4], 64);
+	CHECK_EQ(fread(rec, sizeof(rec), 1, pf), 1);
+	CHECK_EQ(rec[2], 64);
+	CHECK_EQ(rec[3], len);
+	CHECK_EQ(fread(got, 1, sizeof(got), pf), 64);
+	CHECK_EQ(memcmp(got, f, 64), 0);
+	fclose(pf);
 out:
 	io_close(&io);
 }
@@ -1628,7 +1730,9 @@ int main(void)
 	RUN(t_loopback_self);
 	RUN(t_loopback_two_functions);
 	RUN(t_ctl_link_and_faults);
+	RUN(t_ctl_session);
 	RUN(t_pcap);
+	RUN(t_pcap_snaplen);
 	RUN(t_eni_allowance);
 	RUN(t_llq_128);
 	RUN(t_llq_256);

@@ -19,6 +19,7 @@ LAB_WORK=$LAB_CACHE/work          # everything else; bind-mounted into the root
 LAB_BASE_REPO=$LAB_WORK/linux     # git repo of the unpacked base tree
 LAB_BASE_TAG=ena-lab-base         # tag of the base commit in that repo
 LAB_BUILD=$LAB_WORK/build         # O= build directories
+LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-ena-base # upstream's ena.ko for the VM kernel
 LAB_ARTIFACTS=$LAB_WORK/artifacts # logs and results worth keeping
 LAB_ENA_DIR=drivers/net/ethernet/amazon/ena
 

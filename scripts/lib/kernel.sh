@@ -14,13 +14,50 @@ kmake() {
 	local tree=$1 out=$2 cc=$3
 	shift 3
 	local -a tc
-	case $cc in
-	gcc) tc=(CC="ccache gcc") ;;
-	clang) tc=(LLVM=1 CC="ccache clang") ;;
-	*) die "kmake: unknown compiler '$cc'" ;;
-	esac
+	mapfile -t tc < <(toolchain_args "$cc")
 	mkdir -p "$out"
 	make -s -C "$tree" O="$out" -j"$JOBS" "${tc[@]}" "$@"
+}
+
+# toolchain_args gcc|clang: make variables selecting that compiler (clang
+# means the whole LLVM toolchain), through ccache. One word per line.
+toolchain_args() {
+	case $1 in
+	gcc) printf '%s\n' "CC=ccache gcc" ;;
+	clang) printf '%s\n' LLVM=1 "CC=ccache clang" ;;
+	*) die "unknown compiler '$1'" ;;
+	esac
+}
+
+# export_ena_dir REV DIR: the ena directory of the kernel tree at commit REV,
+# copied to DIR (out-of-tree builds then never write into a worktree).
+# Rewritten only when that directory's content changed.
+export_ena_dir() {
+	local rev=$1 dir=$2 src id
+	src=$(lab_ksrc)
+	id=$(git -C "$src" rev-parse --verify -q "$rev:$LAB_ENA_DIR") ||
+		die "$rev has no $LAB_ENA_DIR in $src"
+	[ "$(cat "$dir/.tree-id" 2>/dev/null)" = "$id" ] && return 0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	git -C "$src" archive "$id" | tar -x -C "$dir" || die "could not export $LAB_ENA_DIR of $rev to $dir"
+	printf '%s\n' "$id" >"$dir/.tree-id"
+}
+
+# build_ena_external SRC KDIR OUT gcc|clang: ena.ko from the sources in SRC
+# as an external module against KDIR, a prepared kernel build directory or
+# a linux-headers directory; the objects land in OUT.
+build_ena_external() {
+	local src=$1 kdir=$2 out=$3 cc=$4 ko
+	local -a tc
+	[ -f "$kdir/Makefile" ] && [ -f "$kdir/Module.symvers" ] ||
+		die "$kdir is not a prepared kernel build or headers directory (no Makefile or Module.symvers)"
+	mkdir -p "$out"
+	mapfile -t tc < <(toolchain_args "$cc")
+	make -s -C "$kdir" -j"$JOBS" "${tc[@]}" M="$src" MO="$out" modules >"$out/build.log" 2>&1 ||
+		die "building ena.ko from $src against $kdir failed: see $out/build.log"
+	ko=$out/ena.ko
+	[ -f "$ko" ] || die "no $ko after building against $kdir: see $out/build.log"
 }
 
 # config_require OUT SYMBOL=VALUE...: stop if the resolved .config lost an

@@ -22,6 +22,8 @@ run_test_stages() {
 	stage_run vm-harness "$LAB_SCRIPTS/tests/vm-harness.sh"
 	stage_run vm-probe "$LAB_SCRIPTS/tests/vm-probe.sh"
 	stage_run vm-traffic "$LAB_SCRIPTS/tests/vm-traffic.sh"
+	stage_run vm-ethtool "$LAB_SCRIPTS/tests/vm-ethtool.sh"
+	stage_run demo "$LAB_SCRIPTS/demo"
 	stage_run check-series-tests "$LAB_SCRIPTS/tests/check-series.sh"
 	stage_run check-series "$LAB_SCRIPTS/check-series"
 }

@@ -5,13 +5,18 @@
 # dgram backend (moved into netns "peer", 192.0.2.2) ping each other and
 # run a short iperf3 TCP transfer in both directions.
 #
-#   scripts/vm-run --peer -- ena-model/tests/vm/peer-check.sh [SECONDS [PUSH_LEN]]
+#   scripts/vm-run --peer -- ena-model/tests/vm/peer-check.sh [SECONDS|SIZE [PUSH_LEN]]
 #
+# SIZE (say 120M) transfers that much each way instead of running SECONDS.
 # PUSH_LEN (96 or 224, with the model's LLQ on: --model-arg --set
 # --model-arg llq=on) is set with "ethtool -G tx-push-buf-len" first.
 set -o pipefail
 secs=${1:-10}
 push=${2:-}
+case $secs in
+*[KMG]) amount=(-n "$secs") ;;
+*) amount=(-t "$secs") ;;
+esac
 
 . "$(dirname "$0")/peer-net.sh"
 find_netdevs || { echo "ena netdev: ${ena:-none}, peer netdev: ${peer:-none}"; exit 1; }
@@ -43,13 +48,13 @@ if command -v iperf3 >/dev/null; then
 	ip netns exec peer iperf3 -s -D -1 -p 5201 >/dev/null 2>&1 ||
 		{ ip netns exec peer iperf3 -s -1 -p 5201 >/dev/null 2>&1 & }
 	sleep 1
-	echo "== iperf3 TCP ENA -> peer (${secs}s)"
-	iperf3 -c 192.0.2.2 -p 5201 -t "$secs" -f m 2>&1 | grep -E 'sender|receiver|error' || rc=1
+	echo "== iperf3 TCP ENA -> peer (${amount[*]})"
+	iperf3 -c 192.0.2.2 -p 5201 "${amount[@]}" -f m 2>&1 | grep -E 'sender|receiver|error' || rc=1
 	ip netns exec peer iperf3 -s -D -1 -p 5202 >/dev/null 2>&1 ||
 		{ ip netns exec peer iperf3 -s -1 -p 5202 >/dev/null 2>&1 & }
 	sleep 1
-	echo "== iperf3 TCP peer -> ENA (${secs}s, -R)"
-	iperf3 -c 192.0.2.2 -p 5202 -t "$secs" -f m -R 2>&1 | grep -E 'sender|receiver|error' || rc=1
+	echo "== iperf3 TCP peer -> ENA (${amount[*]}, -R)"
+	iperf3 -c 192.0.2.2 -p 5202 "${amount[@]}" -f m -R 2>&1 | grep -E 'sender|receiver|error' || rc=1
 fi
 echo "== ethtool -S $ena (non-zero)"
 ethtool -S "$ena" | awk -F: '$2 + 0 != 0' | head -n 60

@@ -12,9 +12,21 @@ netdev_of() {
 }
 ena_netdev() { netdev_of /sys/bus/pci/drivers/ena/*/net/*; }
 
+# load_ena: the driver under test. ENA_KO=/path/ena.ko replaces the ena
+# module udev loaded at boot; without it, the kernel's own ena is used.
+load_ena() {
+	if [ -n "${ENA_KO:-}" ]; then
+		modprobe -r ena 2>/dev/null
+		[ ! -d /sys/module/ena ] || rmmod ena || return 1
+		insmod "$ENA_KO" || return 1
+	else
+		modprobe ena 2>/dev/null
+	fi
+}
+
 # find_netdevs: load ena, wait for both netdevs; sets $ena and $peer.
 find_netdevs() {
-	modprobe ena 2>/dev/null
+	load_ena || return 1
 	for _ in $(seq 50); do
 		udevadm settle 2>/dev/null
 		ena=$(ena_netdev)

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The ethtool/netdev matrix (scripts/guest/ena-ethtool-matrix.sh) in the VM:
+# channels, rings, tx-push-buf-len, coalescing, RSS, flow hash, features,
+# counters and MTU with traffic after each change, then link down/up and a
+# keep-alive reset through the model's control port. Host mode runs base +
+# series (the VM kernel's ena), LLQ mode upstream's ena.ko; ENA_LAB_FULL=1
+# (scripts/test --full) runs both drivers in both modes.
+#
+#   scripts/tests/vm-ethtool.sh
+
+. "$(dirname "$0")/../lib/common.sh"
+lab_enter_root "$0" "$@"
+. "$LAB_SCRIPTS/tests/lib.sh"
+
+matrix=$LAB_SCRIPTS/guest/ena-ethtool-matrix.sh
+base_ko=$LAB_VM_BASE_ENA_DIR/ena.ko
+[ -f "$base_ko" ] || die "no upstream ena.ko at $base_ko: run scripts/build-vm-kernel"
+
+runs=("host series" "llq base")
+[ -z "${ENA_LAB_FULL:-}" ] || runs+=("host base" "llq series")
+for run in "${runs[@]}"; do
+	read -r mode driver <<<"$run"
+	args=(--name "ethtool-$mode-$driver" --peer)
+	[ "$mode" = host ] || args+=(--model-arg --set --model-arg llq=on)
+	env=()
+	[ "$driver" = series ] || env=(ENA_KO="$base_ko")
+	expect_ok "$mode mode, $driver driver: every check of the matrix" \
+		"$LAB_SCRIPTS/vm-run" "${args[@]}" -- env "${env[@]}" "$matrix" "$mode"
+	sed -n 's/^\(not ok\|# [0-9]\)/# '"$mode $driver"': &/p' "$LAB_ARTIFACTS/vm/ethtool-$mode-$driver/stdout.log"
+done
+test_summary
