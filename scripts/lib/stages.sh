@@ -24,6 +24,11 @@ run_test_stages() {
 	stage_run vm-traffic "$LAB_SCRIPTS/tests/vm-traffic.sh"
 	stage_run vm-ethtool "$LAB_SCRIPTS/tests/vm-ethtool.sh"
 	stage_run demo "$LAB_SCRIPTS/demo"
+	if [ -n "${ENA_LAB_FULL:-}" ]; then
+		stage_run selftests "$LAB_SCRIPTS/selftests" --full
+	else
+		stage_run selftests "$LAB_SCRIPTS/selftests"
+	fi
 	stage_run check-series-tests "$LAB_SCRIPTS/tests/check-series.sh"
 	stage_run check-series "$LAB_SCRIPTS/check-series"
 }

@@ -4,7 +4,8 @@
 # NIC in a netns (vm-run --peer), ping both ways and a TCP transfer of at
 # least 100 MB each way, in host (regular) TX mode and in LLQ mode with
 # large LLQ headers (tx-push-buf-len 224); the model's pcap must hold the
-# frames. One mode runs base + series (the VM kernel's ena), the other
+# frames. One mode runs base + series (the VM kernel's ena, with kmemleak:
+# after the traffic it is unloaded and nothing may leak), the other
 # upstream's ena.ko; ENA_LAB_FULL=1 (scripts/test --full) runs both drivers
 # in both modes.
 #
@@ -37,7 +38,8 @@ for run in "${runs[@]}"; do
 	push=
 	[ "$mode" = host ] || { args+=(--model-arg --set --model-arg llq=on) && push=224; }
 	env=()
-	[ "$driver" = series ] || env=(ENA_KO="$base_ko")
+	# our driver also gets a load/traffic/unload cycle under kmemleak
+	if [ "$driver" = series ]; then args+=(--kmemleak); else env=(ENA_KO="$base_ko"); fi
 	expect_ok "$mode mode, $driver driver: ping and TCP both ways" \
 		"$LAB_SCRIPTS/vm-run" "${args[@]}" -- env "${env[@]}" "$check" 120M $push
 	tx=$(megabytes "iperf3 TCP ENA -> peer" "$out/stdout.log") rx=$(megabytes "iperf3 TCP peer -> ENA" "$out/stdout.log")

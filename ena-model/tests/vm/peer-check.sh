@@ -60,4 +60,19 @@ echo "== ethtool -S $ena (non-zero)"
 ethtool -S "$ena" | awk -F: '$2 + 0 != 0' | head -n 60
 echo "== ena messages"
 dmesg | grep -iE ' ena |ena:' | grep -viE 'LLQ is not supported' | tail -n 15
+# booted with kmemleak=on: unload the driver after the traffic, then
+# nothing may be left unreferenced (an object shows after two scans)
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo "== kmemleak after unloading ena"
+	ip netns exec peer pkill iperf3
+	ip link set "$ena" down
+	rmmod ena || rc=1
+	for _ in 1 2; do
+		sleep 6
+		echo scan >/sys/kernel/debug/kmemleak
+	done
+	leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)
+	echo "kmemleak: $leaks unreferenced objects"
+	[ "$leaks" = 0 ] || { head -n 40 /sys/kernel/debug/kmemleak; rc=1; }
+fi
 exit $rc

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of scripts/selftests: run the NIC selftests (drivers/net,
+# drivers/net/hw) in HW mode against the ENA netdev, with the virtio-net
+# peer of "vm-run --peer" moved into netns "peer" as the remote endpoint.
+#
+#   run-selftests.sh INSTALL_DIR LIST_DIR
+#
+# LIST_DIR/tests lists the tests, one TEST[:TIMEOUT] per line; TEST is a
+# path under INSTALL_DIR (e.g. drivers/net/ping.py). LIST_DIR/module, if
+# present, names an ena.ko to load instead of the kernel's. The installed tests are
+# copied to /tmp (net.config is written next to them). The guest cannot
+# write to the host's directories, so everything comes back on stdout,
+# framed: after each test its output (KTAP) and its dmesg as "@@file NAME"
+# ... "@@end", then "@@result TEST RC SECONDS"; the host splits them into
+# files. Exits 0 once every test ran, whatever their results; non-zero if
+# the environment could not be set up.
+
+set -u
+inst=$1
+mapfile -t tests <"$2/tests"
+out=/tmp/ksft-out
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ena-model/tests/vm/peer-net.sh
+. "$here/../../ena-model/tests/vm/peer-net.sh"
+: "${ena:=}" "${peer:=}"
+
+LOCAL_V4=192.0.2.1 REMOTE_V4=192.0.2.2
+LOCAL_V6=2001:db8:1::1 REMOTE_V6=2001:db8:1::2
+LOCAL_PREFIX_V6=2001:db8:2::/64
+REMOTE_NS=peer
+
+rm -rf "$out"
+mkdir -p "$out"
+say() { printf '# %s\n' "$*"; }
+
+if [ -f "$2/module" ]; then
+	modprobe -r ena 2>/dev/null
+	insmod "$(cat "$2/module")" || {
+		say "could not load $(cat "$2/module")"
+		exit 1
+	}
+	udevadm settle 2>/dev/null
+	say "loaded $(cat "$2/module")"
+fi
+find_netdevs || {
+	say "no ENA or no virtio-net netdev found"
+	exit 1
+}
+# tests take the link down and up: keep the IPv6 addresses
+sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1
+sysctl -qw "net.ipv6.conf.$ena.keep_addr_on_down=1" 2>/dev/null
+cable_peer || {
+	say "could not cable the peer"
+	exit 1
+}
+ip netns exec "$REMOTE_NS" sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1
+ip -6 addr add "$LOCAL_V6/64" dev "$ena" nodad
+ip -n "$REMOTE_NS" -6 addr add "$REMOTE_V6/64" dev "$peer" nodad
+# LOCAL_PREFIX_V6 (netkit tests) must be reachable from the remote
+ip -n "$REMOTE_NS" -6 route add "$LOCAL_PREFIX_V6" via "$LOCAL_V6"
+for _ in $(seq 50); do
+	[ "$(cat "/sys/class/net/$ena/carrier" 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+ping -q -c 2 -W 2 "$REMOTE_V4" >/dev/null || ping -q -c 2 -W 5 "$REMOTE_V4" >/dev/null ||
+	say "warning: no IPv4 ping to the peer before the tests"
+ping -q -c 1 -W 5 "$REMOTE_V6" >/dev/null || say "warning: no IPv6 ping to the peer before the tests"
+
+# model control channel (absent on real hardware)
+ctl=/dev/virtio-ports/org.ena-lab.ctl
+[ -e "$ctl" ] && export ENA_MODEL_CTL=$ctl
+
+say "ENA $ena, peer $peer in netns $REMOTE_NS; driver $(ethtool -i "$ena" | sed -n 's/^version: //p'), kernel $(uname -r)"
+say "model control channel: ${ENA_MODEL_CTL:-none}"
+
+work=/tmp/ksft
+rm -rf "$work"
+cp -a "$inst" "$work"
+for d in drivers/net drivers/net/hw; do
+	[ -d "$work/$d" ] || continue
+	# no quotes: lib/py/env.py takes the values verbatim
+	cat >"$work/$d/net.config" <<-EOF
+		NETIF=$ena
+		LOCAL_V4=$LOCAL_V4
+		LOCAL_V6=$LOCAL_V6
+		REMOTE_V4=$REMOTE_V4
+		REMOTE_V6=$REMOTE_V6
+		LOCAL_PREFIX_V6=$LOCAL_PREFIX_V6
+		REMOTE_TYPE=netns
+		REMOTE_ARGS=$REMOTE_NS
+	EOF
+done
+emit() {
+	printf '@@file %s\n' "$1"
+	sed 's/^@@/@ @/' "$2"
+	printf '@@end\n'
+}
+emit net.config "$work/drivers/net/net.config"
+
+for t in "${tests[@]}"; do
+	limit=${t##*:}
+	[ "$limit" != "$t" ] || limit=300
+	t=${t%:*}
+	name=${t//\//_}
+	say "running $t (timeout ${limit}s)"
+	dmesg -C 2>/dev/null
+	start=$(date +%s)
+	rc=0
+	# as kselftest's runner does: a test that lost its exec bit runs
+	# through the interpreter its first line names
+	run=("./$(basename "$t")")
+	if [ ! -x "$work/$t" ]; then
+		read -r shebang <"$work/$t"
+		[ "${shebang#\#!}" = "$shebang" ] || read -ra run <<<"${shebang#\#!} ./$(basename "$t")"
+	fi
+	(cd "$work/$(dirname "$t")" && timeout -k 10 "$limit" "${run[@]}") \
+		>"$out/$name.ktap" 2>&1 </dev/null || rc=$?
+	secs=$(($(date +%s) - start))
+	dmesg >"$out/$name.dmesg" 2>/dev/null
+	emit "$name.ktap" "$out/$name.ktap"
+	emit "$name.dmesg" "$out/$name.dmesg"
+	printf '@@result %s %s %s\n' "$t" "$rc" "$secs"
+	say "$t: rc $rc in ${secs}s"
+	# a test that broke the setup must not take the others with it
+	ip link show "$ena" >/dev/null 2>&1 || ena=$(ena_netdev)
+	[ -z "$ena" ] || ip link set "$ena" up 2>/dev/null
+	ip netns exec "$REMOTE_NS" true 2>/dev/null || say "warning: netns $REMOTE_NS is gone"
+done
+exit 0

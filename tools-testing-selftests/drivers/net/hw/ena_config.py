@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+
+"""
+ENA: ethtool and netdev configuration, each change checked with traffic:
+channels (-L), rings and LLQ push buffer length (-G), interrupt
+moderation (-C, static and adaptive), the MTU range, and XDP programs
+(XDP_PASS passes, XDP_DROP drops).
+"""
+
+import os
+import socket
+import time
+
+from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_lt, ksft_true
+from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv
+from lib.py import bpf_map_set, cmd, defer, ethtool, ip
+from ena_lib import require_ena, stats, queue_stat, delta, channels, ping
+from ena_lib import RemoteSender
+
+def _sysfs_queues(cfg, kind):
+    return len([q for q in os.listdir(f"/sys/class/net/{cfg.ifname}/queues")
+                if q.startswith(kind + "-")])
+
+
+def _rx_spread(cfg, flows=16):
+    """Send flows from the remote; return per-queue RX packet deltas."""
+    snd = RemoteSender(cfg)
+    before = queue_stat(stats(cfg), "rx", "cnt")
+    for i in range(flows):
+        snd.send(20000 + i, 4)
+    snd.close()
+    time.sleep(0.3)
+    return delta(before, queue_stat(stats(cfg), "rx", "cnt"))
+
+
+@ksft_disruptive
+def channels_traffic(cfg):
+    """ethtool -L combined 1, 2, max/2, max: queues exist, carry traffic, RSS spreads."""
+    cur, cmax = channels(cfg)
+    defer(ethtool, f"-L {cfg.ifname} combined {cur}")
+    counts = sorted({1, 2, cmax // 2, cmax} & set(range(1, cmax + 1)))
+    for n in counts:
+        ethtool(f"-L {cfg.ifname} combined {n}")
+        ksft_eq(channels(cfg)[0], n, f"-L combined {n} not applied")
+        ksft_eq(_sysfs_queues(cfg, "rx"), n, f"rx queues in sysfs with {n} channels")
+        ksft_eq(_sysfs_queues(cfg, "tx"), n, f"tx queues in sysfs with {n} channels")
+        ping(cfg, count=3)
+        spread = _rx_spread(cfg)
+        ksft_ge(sum(spread.values()), 64, f"RX packets lost with {n} channels: {spread}")
+        used = [q for q, v in spread.items() if v > 0]
+        ksft_true(all(q < n for q in used), f"RX on a queue beyond {n}: {spread}")
+        if n > 1:
+            ksft_ge(len(used), 2, f"16 flows all on one queue with {n} channels: {spread}")
+
+
+def _rings(cfg):
+    out = {}
+    section = None
+    for line in ethtool(f"-g {cfg.ifname}").stdout.splitlines():
+        if line.startswith("Pre-set maximums"):
+            section = "max"
+        elif line.startswith("Current hardware settings"):
+            section = "cur"
+        elif ":" in line and section:
+            key, val = (s.strip() for s in line.split(":", 1))
+            if val.isdigit():
+                out[(section, key)] = int(val)
+    return out
+
+
+def _tcp_transfer(cfg, nbytes=2000000):
+    """A TCP transfer local -> remote of nbytes; checks every byte arrived."""
+    port = 5201 + (os.getpid() % 1000)
+    srv = cmd(f"socat -u TCP4-LISTEN:{port},reuseaddr STDOUT | wc -c",
+              host=cfg.remote, background=True)
+    time.sleep(1)
+    cmd(f"head -c {nbytes} /dev/zero | socat -u STDIN "
+        f"TCP4:{cfg.remote_addr_v['4']}:{port},retry=20", shell=True, timeout=60)
+    srv.process(terminate=False, timeout=30)
+    ksft_eq(int(srv.stdout.strip() or 0), nbytes, "bytes received by the remote")
+
+
+@ksft_disruptive
+def rings_traffic(cfg):
+    """ethtool -G rx/tx: power-of-two sizes >= 256 applied, traffic passes."""
+    r = _rings(cfg)
+    cur_rx, cur_tx = r[("cur", "RX")], r[("cur", "TX")]
+    max_rx, max_tx = r[("max", "RX")], r[("max", "TX")]
+    defer(ethtool, f"-G {cfg.ifname} rx {cur_rx} tx {cur_tx}")
+    for rx, tx in ((256, 256), (max_rx, max_tx), (300, min(1000, max_tx))):
+        ethtool(f"-G {cfg.ifname} rx {rx} tx {tx}")
+        now = _rings(cfg)
+        for kind, want in (("RX", rx), ("TX", tx)):
+            got = now[("cur", kind)]
+            ksft_true(got & (got - 1) == 0 and 256 <= got <= want,
+                      f"{kind} ring {got} for a request of {want}")
+        ping(cfg, count=3)
+        _tcp_transfer(cfg)
+
+
+@ksft_disruptive
+def tx_push_buf_len(cfg):
+    """LLQ: tx-push-buf-len 96 <-> 224, read back, TCP traffic after each."""
+    r = _rings(cfg)
+    cur = r.get(("cur", "TX push buff len"))
+    pmax = r.get(("max", "TX push buff len"))
+    if not pmax:
+        raise KsftSkipEx("no tx-push-buf-len: the device runs without LLQ")
+    defer(ethtool, f"-G {cfg.ifname} tx-push-buf-len {cur}")
+    for length in (224, 96):
+        if length > pmax:
+            continue
+        ethtool(f"-G {cfg.ifname} tx-push-buf-len {length}")
+        ksft_eq(_rings(cfg).get(("cur", "TX push buff len")), length,
+                "tx-push-buf-len read back")
+        ping(cfg, count=3, size=1400)
+        _tcp_transfer(cfg)
+    bad = cmd(f"ethtool -G {cfg.ifname} tx-push-buf-len 100", fail=False)
+    ksft_true(bad.ret != 0, "tx-push-buf-len 100 accepted (only 96/224 exist)")
+
+
+def _coalesce(cfg):
+    out = {}
+    for line in ethtool(f"-c {cfg.ifname}").stdout.splitlines():
+        if ":" in line:
+            key, val = (s.strip() for s in line.split(":", 1))
+            out[key] = val
+    return out
+
+
+def _min_rtt_ms(cfg, count=10):
+    # new delays reach the device with the next interrupt unmask: warm up
+    cmd(f"ping -4 -q -c 4 -i 0.05 -W 2 {cfg.remote_addr_v['4']}")
+    out = cmd(f"ping -4 -c {count} -i 0.05 -W 2 {cfg.remote_addr_v['4']}").stdout
+    for line in out.splitlines():
+        if "min/avg/max" in line:
+            return float(line.split("=")[1].split("/")[0])
+    raise AssertionError(f"no RTT in ping output: {out}")
+
+
+def coalesce(cfg):
+    """ethtool -C: values read back; a long rx/tx delay shows in the RTT."""
+    orig = _coalesce(cfg)
+    defer(ethtool, f"-C {cfg.ifname} adaptive-rx {orig.get('Adaptive RX', 'off').split()[0]} "
+          f"rx-usecs {orig.get('rx-usecs', '0')} tx-usecs {orig.get('tx-usecs', '64')}")
+    ethtool(f"-C {cfg.ifname} adaptive-rx off rx-usecs 0 tx-usecs 0")
+    base = _min_rtt_ms(cfg)
+    ethtool(f"-C {cfg.ifname} rx-usecs 20000 tx-usecs 20000")
+    now = _coalesce(cfg)
+    ksft_eq(now.get("rx-usecs"), "20000", "rx-usecs read back")
+    ksft_eq(now.get("tx-usecs"), "20000", "tx-usecs read back")
+    slow = _min_rtt_ms(cfg)
+    ksft_ge(slow, 10.0, f"min RTT {slow} ms with 20 ms moderation (base {base} ms)")
+    ethtool(f"-C {cfg.ifname} rx-usecs 0 tx-usecs 0")
+    fast = _min_rtt_ms(cfg)
+    ksft_lt(fast, slow, "RTT did not come down with moderation off again")
+    ethtool(f"-C {cfg.ifname} adaptive-rx on")
+    ksft_true(_coalesce(cfg).get("Adaptive RX", "").startswith("on"), "adaptive-rx read back")
+    ping(cfg, count=5)
+    _tcp_transfer(cfg)
+
+
+@ksft_disruptive
+def mtu_range(cfg):
+    """MTU min..max: applied, DF ping of the full size passes at each."""
+    dev = ip(f"-d link show dev {cfg.ifname}", json=True)[0]
+    mtu, lo, hi = dev["mtu"], dev["min_mtu"], dev["max_mtu"]
+    rdev = ip(f"-d link show dev {cfg.remote_ifname}", json=True, host=cfg.remote)[0]
+    defer(ip, f"link set dev {cfg.ifname} mtu {mtu}")
+    defer(ip, f"link set dev {cfg.remote_ifname} mtu {rdev['mtu']}", host=cfg.remote)
+    ip(f"link set dev {cfg.remote_ifname} mtu {min(hi, rdev['max_mtu'])}", host=cfg.remote)
+    for m in (hi, 1500, max(lo, 576)):
+        ip(f"link set dev {cfg.ifname} mtu {m}")
+        ksft_eq(ip(f"link show dev {cfg.ifname}", json=True)[0]["mtu"], m, "MTU read back")
+        if m <= rdev["max_mtu"]:
+            ping(cfg, count=2, size=m - 28, dont_fragment=True)
+        too_big = ping(cfg, count=1, size=m - 27, dont_fragment=True, fail=False)
+        ksft_true(too_big.ret != 0, f"DF ping one byte over MTU {m} passed")
+    for bad in (lo - 1, hi + 1):
+        ksft_true(cmd(f"ip link set dev {cfg.ifname} mtu {bad}", fail=False).ret != 0,
+                  f"MTU {bad} outside {lo}..{hi} accepted")
+
+
+def _udp_to_local(cfg, port, count):
+    """count datagrams from the remote to a local socket; returns received."""
+    rcv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rcv.bind((cfg.addr_v["4"], port))
+    rcv.settimeout(0.5)
+    snd = RemoteSender(cfg, dport=port)
+    snd.send(30000, count, size=100)
+    snd.close()
+    got = 0
+    try:
+        while True:
+            rcv.recv(2048)
+            got += 1
+    except socket.timeout:
+        pass
+    rcv.close()
+    return got
+
+
+@ksft_disruptive
+def xdp_pass_drop(cfg):
+    """XDP attach: PASS delivers, DROP drops (counted), detach delivers."""
+    prog = cfg.net_lib_dir / "xdp_native.bpf.o"
+    port = 4789
+    cur, cmax = channels(cfg)
+    # ENA needs free TX queues for XDP: half the maximum at most
+    if cur * 2 > cmax:
+        defer(ethtool, f"-L {cfg.ifname} combined {cur}")
+        ethtool(f"-L {cfg.ifname} combined {max(1, cmax // 2)}")
+    cmd(f"ip link set dev {cfg.ifname} xdpdrv obj {prog} sec xdp")
+    defer(ip, f"link set dev {cfg.ifname} xdpdrv off")
+    ksft_true("xdp" in ip(f"-d link show dev {cfg.ifname}", json=True)[0],
+              "no XDP program attached")
+    bpf_map_set("map_xdp_setup", 1, port)       # port
+    bpf_map_set("map_xdp_setup", 0, 0)          # XDP_PASS
+    ksft_eq(_udp_to_local(cfg, port, 20), 20, "datagrams through XDP_PASS")
+    ping(cfg, count=3)
+    bpf_map_set("map_xdp_setup", 0, 1)          # XDP_DROP
+    before = sum(queue_stat(stats(cfg), "rx", "xdp_drop").values())
+    ksft_eq(_udp_to_local(cfg, port, 20), 0, "datagrams through XDP_DROP")
+    dropped = sum(queue_stat(stats(cfg), "rx", "xdp_drop").values()) - before
+    ksft_ge(dropped, 20, "queue_*_rx_xdp_drop")
+    ping(cfg, count=3)      # other traffic is not dropped
+    ip(f"link set dev {cfg.ifname} xdpdrv off")
+    ksft_eq(_udp_to_local(cfg, port, 20), 20, "datagrams after XDP detach")
+
+
+def main() -> None:
+    with NetDrvEpEnv(__file__) as cfg:
+        require_ena(cfg)
+        ksft_run([channels_traffic, rings_traffic, tx_push_buf_len, coalesce,
+                  mtu_range, xdp_pass_drop], args=(cfg, ))
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: GPL-2.0
+
+"""
+Helpers shared by the ENA tests (ena_*.py): driver check, ethtool -S
+counters, UDP flows sent from the remote endpoint, and the control channel
+of the ENA device model (absent on real hardware).
+"""
+
+import errno
+import os
+import select
+import socket
+import time
+
+from lib.py import KsftSkipEx, cmd, ethtool, ip
+
+CTL_DEFAULT = "/dev/virtio-ports/org.ena-lab.ctl"
+
+
+def require_ena(cfg):
+    """Skip unless the interface under test is driven by ena."""
+    info = ethtool(f"-i {cfg.ifname}").stdout
+    drv = [l.split(":", 1)[1].strip() for l in info.splitlines()
+           if l.startswith("driver:")]
+    if drv != ["ena"]:
+        raise KsftSkipEx(f"{cfg.ifname} is not an ENA interface ({drv})")
+
+
+def stats(cfg):
+    """ethtool -S as a dict of name -> int."""
+    out = {}
+    for line in ethtool(f"-S {cfg.ifname}").stdout.splitlines()[1:]:
+        name, _, val = line.partition(":")
+        try:
+            out[name.strip()] = int(val)
+        except ValueError:
+            pass
+    return out
+
+
+def queue_stat(st, kind, name):
+    """Per-queue counter: {queue: value} for queue_<q>_<kind>_<name>."""
+    res = {}
+    for key, val in st.items():
+        parts = key.split("_", 3)
+        if len(parts) == 4 and parts[0] == "queue" and parts[2] == kind and \
+           parts[3] == name:
+            res[int(parts[1])] = val
+    return res
+
+
+def delta(before, after):
+    """Per-key difference of two dicts of counters."""
+    return {k: after[k] - before.get(k, 0) for k in after}
+
+
+def link_stats(cfg):
+    """ip -s link counters of the interface under test, as rx_packets..."""
+    st = ip(f"-s link show dev {cfg.ifname}", json=True)[0]["stats64"]
+    return {f"{d}_{k}": v for d in ("rx", "tx") for k, v in st[d].items()}
+
+
+def channels(cfg):
+    """Current and maximum combined channel counts."""
+    out = ethtool(f"-l {cfg.ifname}").stdout.splitlines()
+    vals = {}
+    section = None
+    for line in out:
+        if line.startswith("Pre-set maximums"):
+            section = "max"
+        elif line.startswith("Current hardware settings"):
+            section = "cur"
+        elif line.strip().startswith("Combined:") and section:
+            val = line.split(":", 1)[1].strip()
+            vals[section] = int(val) if val.isdigit() else 0
+    return vals.get("cur", 0), vals.get("max", 0)
+
+
+def ping(cfg, count=3, size=56, dont_fragment=False, fail=True):
+    """Ping the remote endpoint over IPv4; returns the cmd object."""
+    df = "-M do " if dont_fragment else ""
+    return cmd(f"ping -4 -q -c {count} -i 0.2 -W 2 -w {count + 5} -s {size} {df}"
+               f"{cfg.remote_addr_v['4']}", fail=fail, timeout=count + 15)
+
+
+def wait_ping(cfg, deadline=10):
+    """Wait until the remote endpoint answers again; True if it does."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if ping(cfg, count=1, fail=False).ret == 0:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+class RemoteSender:
+    """
+    UDP flows from the remote endpoint to the local address. With a netns
+    remote, the sockets are opened in the remote namespace once and packets
+    go out without spawning processes (fast enough to probe many flows);
+    otherwise each burst is one command on the remote.
+    """
+
+    def __init__(self, cfg, dport=None):
+        self.cfg = cfg
+        self.dst = cfg.addr_v["4"]
+        self.src = cfg.remote_addr_v["4"]
+        self.dport = dport or 9
+        self.socks = {}
+        self.netns = None
+        if cfg.env.get("REMOTE_TYPE") == "netns" and hasattr(os, "setns"):
+            self.netns = f"/run/netns/{cfg.env['REMOTE_ARGS']}"
+
+    def _sock(self, sport):
+        if sport in self.socks:
+            return self.socks[sport]
+        orig = os.open("/proc/self/ns/net", os.O_RDONLY)
+        target = os.open(self.netns, os.O_RDONLY)
+        try:
+            os.setns(target, os.CLONE_NEWNET)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind((self.src, sport))
+        finally:
+            os.setns(orig, os.CLONE_NEWNET)
+            os.close(orig)
+            os.close(target)
+        self.socks[sport] = sock
+        return sock
+
+    def send(self, sport, count, size=64):
+        """count datagrams of size bytes from sport to the local address."""
+        if self.netns:
+            sock = self._sock(sport)
+            for _ in range(count):
+                sock.sendto(b"e" * size, (self.dst, self.dport))
+            return
+        prog = (f"import socket; s=socket.socket(socket.AF_INET,"
+                f"socket.SOCK_DGRAM); s.bind(('{self.src}',{sport}));"
+                f"[s.sendto(b'e'*{size},('{self.dst}',{self.dport})) "
+                f"for _ in range({count})]")
+        cmd(f"python3 -c \"{prog}\"", host=self.cfg.remote)
+
+    def close(self):
+        """Close the remote sockets."""
+        for sock in self.socks.values():
+            sock.close()
+        self.socks = {}
+
+
+class ModelCtl:
+    """
+    The ENA device model's control channel: a virtio-serial port in the
+    guest. One command line out; the reply is "ok" or "error: ...", then
+    key=value lines, then a line with only ".".
+    """
+
+    def __init__(self):
+        path = os.environ.get("ENA_MODEL_CTL", CTL_DEFAULT)
+        if not os.path.exists(path):
+            raise KsftSkipEx("no ENA device model control channel "
+                             "(real hardware)")
+        self.path = path
+
+    def __call__(self, line, timeout=10):
+        fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            os.write(fd, (line + "\n").encode())
+            buf = b""
+            end = time.monotonic() + timeout
+            while not buf.endswith(b"\n.\n") and buf != b".\n":
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"model control: no reply to '{line}'")
+                select.select([fd], [], [], left)
+                try:
+                    buf += os.read(fd, 4096)
+                except OSError as e:
+                    if e.errno != errno.EAGAIN:
+                        raise
+        finally:
+            os.close(fd)
+        lines = buf.decode().splitlines()[:-1]
+        if not lines or lines[0] != "ok":
+            raise RuntimeError(f"model control '{line}': {lines}")
+        return dict(l.split("=", 1) for l in lines[1:] if "=" in l)
