@@ -27,6 +27,6 @@ expect_ok "the guest console is kept" grep -q 'Linux version' "$out/console.log"
 expect_ok "the model's log is kept and shows QEMU connecting" grep -q 'client connected' "$out/model.log"
 expect_eq "the exit status is recorded" 3 "$(cat "$out/status")"
 expect_eq "no model, QEMU or run directory is left afterwards" "" "$(leftovers)"
-expect_fail_with "a missing kernel is a one-line error" "no kernel in $LAB_WORK/nope" \
+expect_fail_with "a missing kernel is a one-line error" "no kernel at $LAB_WORK/nope" \
 	"$LAB_SCRIPTS/vm-run" --kernel "$LAB_WORK/nope" -- true
 test_summary
