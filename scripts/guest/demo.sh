@@ -22,10 +22,7 @@ fi
 
 section "addresses: ENA here, virtio-net in netns 'peer'"
 cable_peer || exit 1
-for _ in $(seq 100); do
-	[ "$(cat "/sys/class/net/$ena/carrier")" = 1 ] && break
-	sleep 0.05
-done
+wait_carrier 1
 ip -br addr show dev "$ena"
 ip -n peer -br addr show dev "$peer"
 

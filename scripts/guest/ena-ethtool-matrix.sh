@@ -31,16 +31,6 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
-wait_carrier() {
-	local want=$1 tries=${2:-100}
-	for _ in $(seq "$tries"); do
-		ena=$(ena_netdev)
-		[ "$(cat "/sys/class/net/$ena/carrier" 2>/dev/null)" = "$want" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # dmesg lines of error level or worse (and kernel warnings) since the last
 # call; the keep-alive check expects some and names them in $1
 dmesg_mark=0

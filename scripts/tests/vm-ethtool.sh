@@ -11,14 +11,12 @@
 
 . "$(dirname "$0")/../lib/common.sh"
 lab_enter_root "$0" "$@"
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$LAB_SCRIPTS/tests/lib.sh"
 
 matrix=$LAB_SCRIPTS/guest/ena-ethtool-matrix.sh
-base_ko=$LAB_VM_BASE_ENA_DIR/ena.ko
-[ -f "$base_ko" ] || die "no upstream ena.ko at $base_ko: run scripts/build-vm-kernel"
 
-runs=("host series" "llq base")
-[ -z "${ENA_LAB_FULL:-}" ] || runs+=("host base" "llq series")
+vm_driver_runs
 for run in "${runs[@]}"; do
 	read -r mode driver <<<"$run"
 	args=(--name "ethtool-$mode-$driver" --peer)

@@ -31,10 +31,7 @@ fi
 ethtool -g "$ena" 2>/dev/null | grep -iE 'push|TX:' | head -n 4
 
 cable_peer || exit 1
-for _ in $(seq 50); do
-	[ "$(cat /sys/class/net/$ena/carrier 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-done
+wait_carrier 1 200
 echo "carrier: $(cat /sys/class/net/$ena/carrier)"
 ethtool -k "$ena" | grep -E '^(tx-checksum-ip|tcp-segmentation-offload|rx-checksumming|receive-hashing):'
 ethtool -c "$ena" | grep -E 'Adaptive|usecs:' | head -n 4

@@ -12,6 +12,18 @@ netdev_of() {
 }
 ena_netdev() { netdev_of /sys/bus/pci/drivers/ena/*/net/*; }
 
+# wait_carrier 0|1 [TRIES]: the ENA's carrier reaches that state within
+# TRIES x 50 ms (default 100); $ena follows the netdev (resets rename it).
+wait_carrier() {
+	local want=$1 tries=${2:-100}
+	for _ in $(seq "$tries"); do
+		ena=$(ena_netdev)
+		[ "$(cat "/sys/class/net/$ena/carrier" 2>/dev/null)" = "$want" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # load_ena: the driver under test. ENA_KO=/path/ena.ko replaces the ena
 # module udev loaded at boot; without it, the kernel's own ena is used.
 load_ena() {
