@@ -42,6 +42,8 @@
 #   bench-rx.sh SECONDS ROUNDS tcp|udp|pktgen NAME_A KO_A NAME_B KO_B [PPS [PROFILE_DIR]]
 
 set -o nounset -o pipefail
+# shellcheck source=SCRIPTDIR/../../ena-model/tests/vm/peer-net.sh
+. "$(dirname "$0")/../../ena-model/tests/vm/peer-net.sh"
 
 secs=${1:?seconds}
 rounds=${2:?rounds}
@@ -70,13 +72,6 @@ ncpu=$(nproc)
 [ "$ncpu" -ge 2 ] || die "needs 2 CPUs, the VM has $ncpu"
 enacpu=$((ncpu - 1))
 hz=$(getconf CLK_TCK)
-
-ena_netdev() {
-	local d
-	for d in /sys/bus/pci/drivers/ena/*/net/*; do
-		[ -e "$d" ] && basename "$d" && return
-	done
-}
 
 # pin_irqs PATTERN CPU: every interrupt whose /proc/interrupts line matches
 # PATTERN to CPU; fails if none matches.
@@ -185,19 +180,9 @@ stop_traffic() {
 }
 
 # The peer: the virtio-net NIC in netns "peer", once.
-peer=
-for d in /sys/bus/virtio/drivers/virtio_net/virtio*/net/*; do
-	[ -e "$d" ] && peer=$(basename "$d")
-done
+peer=$(netdev_of /sys/bus/virtio/drivers/virtio_net/virtio*/net/*)
 [ -n "$peer" ] || die "no virtio-net peer NIC (run under vm-run --peer)"
-mkdir -p /run/netns
-ip netns add peer || die "cannot create netns peer"
-if ! { ip link set "$peer" netns peer &&
-	ip -n peer link set lo up &&
-	ip -n peer addr add 192.0.2.2/24 dev "$peer" &&
-	ip -n peer link set "$peer" up; }; then
-	die "cannot set up the peer NIC"
-fi
+peer_into_netns || die "cannot set up the peer NIC in netns peer"
 pin_irqs virtio 0 || die "no virtio interrupt to pin in /proc/interrupts"
 if [ "$proto" = pktgen ]; then
 	modprobe pktgen ||
@@ -206,9 +191,7 @@ fi
 
 # load KO: (re)load the driver, one channel, interrupt on the ENA CPU.
 load() {
-	modprobe -r ena 2>/dev/null
-	rmmod ena 2>/dev/null
-	insmod "$1" || die "insmod $1 failed"
+	ENA_KO=$1 load_ena || die "could not replace the ena module by $1"
 	ena=
 	for _ in $(seq 100); do
 		udevadm settle 2>/dev/null
@@ -221,10 +204,8 @@ load() {
 	if ! { ip addr add 192.0.2.1/24 dev "$ena" && ip link set "$ena" up; }; then
 		die "cannot bring $ena up"
 	fi
-	for _ in $(seq 100); do
-		[ "$(cat "/sys/class/net/$ena/carrier" 2>/dev/null)" = 1 ] && break
-		sleep 0.2
-	done
+	# up to 20 s; the ping below fails if the carrier never came
+	wait_carrier 1 400 || true
 	pin_irqs "$ena-Tx-Rx-" "$enacpu" || die "no $ena-Tx-Rx-* interrupt to pin in /proc/interrupts"
 	ping -c 3 -i 0.3 -W 2 192.0.2.2 >/dev/null || die "no ping through $ena with $1"
 }

@@ -49,14 +49,19 @@ find_netdevs() {
 	return 1
 }
 
-# cable_peer: move the peer into its namespace, address both ends, up.
-cable_peer() {
+# peer_into_netns: move the peer into its namespace, addressed and up.
+peer_into_netns() {
 	mkdir -p /run/netns
 	ip netns add peer &&
 		ip link set "$peer" netns peer &&
 		ip -n peer link set lo up &&
 		ip -n peer addr add 192.0.2.2/24 dev "$peer" &&
-		ip -n peer link set "$peer" up &&
+		ip -n peer link set "$peer" up
+}
+
+# cable_peer: move the peer into its namespace, address both ends, up.
+cable_peer() {
+	peer_into_netns &&
 		ip addr add 192.0.2.1/24 dev "$ena" &&
 		ip link set "$ena" up
 }
