@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Linux-OpenIB */
 /*
- * Tracepoints of the ENA driver: the admin queue, AENQ events, device
- * resets, IO queue life cycle, TX and RX completions. They are off unless
+ * Tracepoints of the ENA driver's control path: the admin queue, AENQ
+ * events, device resets and the IO queue life cycle. They are off unless
  * enabled in tracefs (events/ena/), and cost a patched-out branch each
  * while off.
+ *
+ * Field meanings are the same in every event: dev is the PCI device name,
+ * cmd_id the admin command's slot in the admin queue, qid the IO queue ID
+ * of ena_com (2N for TX ring N, 2N + 1 for RX ring N).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM ena
@@ -101,8 +105,11 @@ TRACE_EVENT(ena_admin_complete,
 			   __entry->opcode = opcode;
 			   __entry->cmd_id = cmd_id;
 			   __entry->status = status;
-			   __entry->latency_us =
-				ktime_us_delta(ktime_get(), submitted);),
+			   /* 0: not measured, the event was enabled
+			    * after the command was submitted
+			    */
+			   __entry->latency_us = submitted ?
+				ktime_us_delta(ktime_get(), submitted) : 0;),
 	    TP_printk("%s opcode=%s cmd_id=%u status=%s latency_us=%llu",
 		      __get_str(dev),
 		      ena_trace_show_opcode(__entry->opcode),
@@ -123,6 +130,30 @@ TRACE_EVENT(ena_admin_complete,
 				       { ENA_ADMIN_RESOURCE_BUSY,
 					 "resource_busy" }),
 		      __entry->latency_us)
+);
+
+/* An admin command the device did not complete in time: the driver stops
+ * using the admin queue and resets the device. late_completion is set
+ * when the completion was there but its interrupt never came.
+ */
+TRACE_EVENT(ena_admin_timeout,
+	    TP_PROTO(const struct ena_com_dev *ena_dev, u8 opcode, u16 cmd_id,
+		     u32 timeout_us, bool late_completion),
+	    TP_ARGS(ena_dev, opcode, cmd_id, timeout_us, late_completion),
+	    TP_STRUCT__entry(__string(dev, dev_name(ena_dev->dmadev))
+			     __field(u8, opcode)
+			     __field(u16, cmd_id)
+			     __field(u32, timeout_us)
+			     __field(bool, late_completion)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->opcode = opcode;
+			   __entry->cmd_id = cmd_id;
+			   __entry->timeout_us = timeout_us;
+			   __entry->late_completion = late_completion;),
+	    TP_printk("%s opcode=%s cmd_id=%u timeout_us=%u late_completion=%d",
+		      __get_str(dev), ena_trace_show_opcode(__entry->opcode),
+		      __entry->cmd_id, __entry->timeout_us,
+		      __entry->late_completion)
 );
 
 TRACE_EVENT(ena_aenq_event,
@@ -146,6 +177,10 @@ TRACE_EVENT(ena_aenq_event,
 		      __entry->syndrome)
 );
 
+/* The driver decided to reset the device to recover, and why. The reset
+ * itself runs later, in the reset task; resets of a normal probe, removal
+ * or devlink reload are not reported.
+ */
 TRACE_EVENT(ena_reset,
 	    TP_PROTO(const struct ena_com_dev *ena_dev,
 		     enum ena_regs_reset_reason_types reason),
@@ -237,59 +272,6 @@ DEFINE_EVENT(ena_io_queue, ena_queue_destroy,
 		      const struct ena_com_io_sq *io_sq,
 		      const struct ena_com_io_cq *io_cq),
 	     TP_ARGS(ena_dev, io_sq, io_cq)
-);
-
-TRACE_EVENT(ena_tx_complete,
-	    TP_PROTO(const struct device *dmadev, u16 qid, u16 req_id,
-		     u32 bytes),
-	    TP_ARGS(dmadev, qid, req_id, bytes),
-	    TP_STRUCT__entry(__string(dev, dev_name(dmadev))
-			     __field(u16, qid)
-			     __field(u16, req_id)
-			     __field(u32, bytes)),
-	    TP_fast_assign(__assign_str(dev);
-			   __entry->qid = qid;
-			   __entry->req_id = req_id;
-			   __entry->bytes = bytes;),
-	    TP_printk("%s qid=%u req_id=%u bytes=%u", __get_str(dev),
-		      __entry->qid, __entry->req_id, __entry->bytes)
-);
-
-#ifndef _ENA_TRACE_HELPERS
-#define _ENA_TRACE_HELPERS
-/* Length of a received packet: the sum of the @descs buffers the device
- * filled. Called only while ena_rx_complete is enabled.
- */
-static inline u32 ena_trace_rx_len(const struct ena_com_rx_buf_info *bufs,
-				   u16 descs)
-{
-	u32 len = 0;
-	u16 i;
-
-	for (i = 0; i < descs; i++)
-		len += bufs[i].len;
-
-	return len;
-}
-#endif /* _ENA_TRACE_HELPERS */
-
-TRACE_EVENT(ena_rx_complete,
-	    TP_PROTO(const struct device *dmadev, u16 qid, u16 descs,
-		     const struct ena_com_rx_buf_info *bufs),
-	    TP_ARGS(dmadev, qid, descs, bufs),
-	    TP_STRUCT__entry(__string(dev, dev_name(dmadev))
-			     __field(u16, qid)
-			     __field(u16, descs)
-			     __field(u16, req_id)
-			     __field(u32, len)),
-	    TP_fast_assign(__assign_str(dev);
-			   __entry->qid = qid;
-			   __entry->descs = descs;
-			   __entry->req_id = bufs[0].req_id;
-			   __entry->len = ena_trace_rx_len(bufs, descs);),
-	    TP_printk("%s qid=%u descs=%u req_id=%u len=%u", __get_str(dev),
-		      __entry->qid, __entry->descs, __entry->req_id,
-		      __entry->len)
 );
 
 #endif /* _ENA_TRACE_H */

@@ -39,7 +39,7 @@
 # report by symbol, made while that module is still loaded. Sampling costs
 # CPU time of its own, so busy/pkt is higher while profiling.
 #
-#   bench-rx.sh SECONDS ROUNDS tcp|udp|pktgen NAME_A KO_A NAME_B KO_B [PPS [PROFILE_DIR]]
+#   bench-rx.sh SECONDS ROUNDS tcp|udp|pktgen NAME_A KO_A NAME_B KO_B [PPS [MTU [PROFILE_DIR]]]
 
 set -o nounset -o pipefail
 # shellcheck source=SCRIPTDIR/../../ena-model/tests/vm/peer-net.sh
@@ -51,7 +51,8 @@ proto=${3:?tcp, udp or pktgen}
 names=("${4:?name A}" "${6:?name B}")
 kos=("${5:?ko A}" "${7:?ko B}")
 pps=${8:-0}
-profile=${9:-}
+mtu=${9:-1500}
+profile=${10:-}
 warmup=3
 
 die() {
@@ -183,6 +184,7 @@ stop_traffic() {
 peer=$(netdev_of /sys/bus/virtio/drivers/virtio_net/virtio*/net/*)
 [ -n "$peer" ] || die "no virtio-net peer NIC (run under vm-run --peer)"
 peer_into_netns || die "cannot set up the peer NIC in netns peer"
+ip -n peer link set "$peer" mtu "$mtu" || die "the peer refuses MTU $mtu"
 pin_irqs virtio 0 || die "no virtio interrupt to pin in /proc/interrupts"
 if [ "$proto" = pktgen ]; then
 	modprobe pktgen ||
@@ -201,6 +203,7 @@ load() {
 	done
 	[ -n "$ena" ] || die "no ENA netdev after loading $1"
 	ethtool -L "$ena" combined 1 >/dev/null 2>&1
+	ip link set "$ena" mtu "$mtu" || die "$ena refuses MTU $mtu"
 	if ! { ip addr add 192.0.2.1/24 dev "$ena" && ip link set "$ena" up; }; then
 		die "cannot bring $ena up"
 	fi
@@ -213,7 +216,7 @@ load() {
 results=()
 rate=
 [ "$proto" != pktgen ] || [ "$pps" = 0 ] || rate=" at $pps packets/s"
-echo "bench-rx: ${secs}s window after ${warmup}s warm-up, $rounds rounds, $proto$rate," \
+echo "bench-rx: ${secs}s window after ${warmup}s warm-up, $rounds rounds, $proto$rate, MTU $mtu," \
 	"ENA CPU $enacpu"
 for round in $(seq "$rounds"); do
 	for i in 0 1; do

@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of scripts/selftests: run the NIC selftests (drivers/net,
-# drivers/net/hw) in HW mode against the ENA netdev, with the virtio-net
-# peer of "vm-run --peer" moved into netns "peer" as the remote endpoint.
+# drivers/net/hw, drivers/net/ena) and the project's own lab_*.py in HW
+# mode against the ENA netdev, with the virtio-net peer of "vm-run --peer"
+# moved into netns "peer" as the remote endpoint.
 #
 #   run-selftests.sh INSTALL_DIR LIST_DIR
 #
 # LIST_DIR/tests lists the tests, one TEST[:TIMEOUT] per line; TEST is a
-# path under INSTALL_DIR (e.g. drivers/net/ping.py). LIST_DIR/module, if
+# path under INSTALL_DIR (e.g. drivers/net/ping.py), or drivers/net/lab/X
+# for scripts/guest/ksft/X (copied there with the lib/py shim of
+# drivers/net/hw), or nsim+TEST: TEST in netdevsim mode, run from a copy of
+# its directory without net.config (drivers/net/ena.nsim). LIST_DIR/module, if
 # present, names an ena.ko to load instead of the kernel's. The installed tests are
 # copied to /tmp (net.config is written next to them). The guest cannot
 # write to the host's directories, so everything comes back on stdout,
@@ -77,7 +81,15 @@ say "model control channel: ${ENA_MODEL_CTL:-none}"
 work=/tmp/ksft
 rm -rf "$work"
 cp -a "$inst" "$work"
-for d in drivers/net drivers/net/hw; do
+# the project's tests, next to the kernel's, importing the same lib.py
+if [ -d "$work/drivers/net/hw/lib/py" ]; then
+	mkdir -p "$work/drivers/net/lab/lib/py"
+	cp "$work/drivers/net/hw/lib/py/__init__.py" "$work/drivers/net/lab/lib/py/"
+	cp "$here"/ksft/*.py "$work/drivers/net/lab/"
+fi
+# netdevsim mode: the same depth (for lib/py's relative paths), no net.config
+[ ! -d "$work/drivers/net/ena" ] || cp -a "$work/drivers/net/ena" "$work/drivers/net/ena.nsim"
+for d in drivers/net drivers/net/hw drivers/net/ena drivers/net/lab; do
 	[ -d "$work/$d" ] || continue
 	# no quotes: lib/py/env.py takes the values verbatim
 	cat >"$work/$d/net.config" <<-EOF
@@ -103,18 +115,26 @@ for t in "${tests[@]}"; do
 	[ "$limit" != "$t" ] || limit=300
 	t=${t%:*}
 	name=${t//\//_}
+	# where it runs: nsim+drivers/net/ena/X runs drivers/net/ena.nsim/X
+	path=$t
+	envs=()
+	if [ "${t#nsim+}" != "$t" ]; then
+		path=${t#nsim+}
+		path=$(dirname "$path").nsim/$(basename "$path")
+		envs=(-u NETIF)
+	fi
 	say "running $t (timeout ${limit}s)"
 	dmesg -C 2>/dev/null
 	start=$(date +%s)
 	rc=0
 	# as kselftest's runner does: a test that lost its exec bit runs
 	# through the interpreter its first line names
-	run=("./$(basename "$t")")
-	if [ ! -x "$work/$t" ]; then
-		read -r shebang <"$work/$t"
-		[ "${shebang#\#!}" = "$shebang" ] || read -ra run <<<"${shebang#\#!} ./$(basename "$t")"
+	run=("./$(basename "$path")")
+	if [ ! -x "$work/$path" ]; then
+		read -r shebang <"$work/$path"
+		[ "${shebang#\#!}" = "$shebang" ] || read -ra run <<<"${shebang#\#!} ./$(basename "$path")"
 	fi
-	(cd "$work/$(dirname "$t")" && timeout -k 10 "$limit" "${run[@]}") \
+	(cd "$work/$(dirname "$path")" && timeout -k 10 "$limit" env "${envs[@]}" "${run[@]}") \
 		>"$out/$name.ktap" 2>&1 </dev/null || rc=$?
 	secs=$(($(date +%s) - start))
 	dmesg >"$out/$name.dmesg" 2>/dev/null

@@ -8,6 +8,9 @@
 # a failure and 2 for "does not apply to this patch".
 
 SUBJECT_PREFIX='net: ena: '
+SELFTEST_SUBJECT_PREFIX='selftests: drv-net: '
+# names of this project's tools, which mean nothing upstream
+OUR_TOOLING_RE='ena-lab|ena_lab|ena-model|ena_model|bench-rx|vm-run|check-series|apply-series|export-series|scripts/(test|selftests|demo|build|bench|check|vm|guest)|virtio-ports/org\.'
 CODESPELL_DICT=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 
 # normalize_warnings TREE: compiler, sparse, kernel-doc and coccinelle
@@ -153,17 +156,31 @@ check_signoff() {
 	return 1
 }
 
+# The subject prefix netdev expects: selftests patches (which may add
+# their MAINTAINERS entry) are named after their directory, everything
+# else after the driver.
 check_subject() {
-	local tree=$1 details=$3 subject
+	local tree=$1 details=$3 subject prefix=$SUBJECT_PREFIX
 	subject=$(git -C "$tree" log -1 --format=%s)
+	[ -n "$(touched_files "$tree" | grep -v -e '^tools/testing/selftests/' -e '^MAINTAINERS$')" ] ||
+		prefix=$SELFTEST_SUBJECT_PREFIX
 	case $subject in
-	"$SUBJECT_PREFIX"?*) return 0 ;;
+	"$prefix"?*) return 0 ;;
 	esac
-	echo "subject '$subject' does not start with '$SUBJECT_PREFIX'" >"$details"
+	echo "subject '$subject' does not start with '$prefix'" >"$details"
 	return 1
 }
 
-CHECKS=(checkpatch build_gcc build_clang kdoc cocci signoff subject)
+# A commit message goes upstream: it describes the method, never the
+# project's own tools (scripts, the device model, the lab) by name.
+check_message() {
+	local tree=$1 details=$3
+	git -C "$tree" log -1 --format=%B | grep -inE "$OUR_TOOLING_RE" >"$details" || return 0
+	sed -i '1i the commit message names out-of-tree tooling; describe the method instead:' "$details"
+	return 1
+}
+
+CHECKS=(checkpatch build_gcc build_clang kdoc cocci signoff subject message)
 
 # record_baseline TREE DIR: the base tree's own warnings, once per base and
 # toolchain; our patches are never blamed for them.

@@ -3,7 +3,9 @@
 # The per-patch checks catch what they claim to: a scratch series on the
 # real base tree with one clean patch and one patch that breaks every rule
 # once (checkpatch, a compiler warning, a sparse warning, a kernel-doc
-# warning, a coccinelle report, no Signed-off-by, wrong subject prefix).
+# warning, a coccinelle report, no Signed-off-by, wrong subject prefix, a
+# message naming our tooling), and a selftests patch whose subject must
+# carry the selftests prefix.
 #
 #   scripts/tests/check-series.sh
 
@@ -47,7 +49,11 @@ static int __maybe_unused ena_lab_bad(int count, void *buf)
 	return raw;   
 }
 EOF
-git -C "$W" commit -q -a -m "ena: add a bad helper" -m "For the checker's tests."
+git -C "$W" commit -q -a -m "ena: add a bad helper" -m "For the checker's tests, run with scripts/test on ena-model."
+
+# 3: a selftests patch under the driver's prefix.
+printf '# a comment\n' >>"$W/tools/testing/selftests/drivers/net/hw/Makefile"
+git -C "$W" commit -q -a -s -m "net: ena: comment the hw tests' Makefile" -m "A selftests patch is named after its directory."
 "$LAB_SCRIPTS/export-series" "$W" >/dev/null
 
 rc=0
@@ -55,9 +61,12 @@ rc=0
 expect_eq "check-series fails when a patch breaks the rules" 1 "$rc"
 row() { grep -E "^$1" "$T/out" | tr -s ' '; }
 expect_eq "the clean patch passes every check" \
-	"0001-net-ena-explain-the-driver-workqueue ok ok ok ok ok ok ok " "$(row 0001)"
+	"0001-net-ena-explain-the-driver-workqueue ok ok ok ok ok ok ok ok " "$(row 0001)"
 expect_eq "the bad patch fails every check" \
-	"0002-ena-add-a-bad-helper FAIL FAIL FAIL FAIL FAIL FAIL FAIL " "$(row 0002)"
+	"0002-ena-add-a-bad-helper FAIL FAIL FAIL FAIL FAIL FAIL FAIL FAIL " "$(row 0002)"
+expect_eq "a selftests patch needs the selftests prefix (subject column)" \
+	FAIL "$(row 0003 | cut -d' ' -f8)"
+expect_ok "the tooling named in a message is shown" grep -q 'scripts/test on ena-model' "$T/out"
 expect_ok "checkpatch's complaint is shown" grep -q 'trailing whitespace' "$T/out"
 expect_ok "the compiler warning is shown" grep -q "unused variable 'unused'" "$T/out"
 expect_ok "the sparse warning is shown" grep -q 'incorrect type in initializer' "$T/out"

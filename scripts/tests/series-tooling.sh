@@ -121,15 +121,38 @@ git -C "$P" checkout -q -- series
 
 # --- the cover letter is something b4 understands ------------------------
 expect_ok "cover-letter writes the mails" "$S/cover-letter" "$T/out"
+N=$T/out/net-next
+expect_ok "without net fixes there is no net set" test ! -e "$T/out/net"
 expect_ok "the cover letter carries the base-commit" \
-	grep -q "^base-commit: $(git -C "$T/linux" rev-parse HEAD)" "$T/out/0000-cover-letter.patch"
+	grep -q "^base-commit: $(git -C "$T/linux" rev-parse HEAD)" "$N/0000-cover-letter.patch"
 expect_ok "the cover letter carries our subject" \
-	grep -q '^Subject: \[PATCH net-next 0/3\] net: ena: scratch series' "$T/out/0000-cover-letter.patch"
-cat "$T/out"/*.patch >"$T/series.mbox"
+	grep -q '^Subject: \[PATCH net-next 0/3\] net: ena: scratch series' "$N/0000-cover-letter.patch"
+expect_ok "the mails go to netdev" grep -q '^To: netdev@vger.kernel.org' "$N/0001-net-ena-return-one.patch"
+cat "$N"/*.patch >"$T/series.mbox"
 expect_ok "b4 parses the series with its cover letter and base-commit" \
 	sh -c "cd '$T/linux' && b4 -n --offline-mode am -m '$T/series.mbox' -o '$T/b4out' 2>&1 | tee '$T/b4.log' |
 		grep -q 'Base: using specified base-commit $(git -C "$T/linux" rev-parse HEAD)'"
 expect_ok "b4's mbox applies to the base" \
 	sh -c "git -C '$T/linux' worktree add -q --detach '$T/w6' HEAD && git -C '$T/w6' am -q '$T'/b4out/*.mbx"
+
+# --- fixes for net are mailed apart from net-next -------------------------
+printf '# for net\nnet: ena: return one\n' >"$P/net-fixes.txt"
+expect_ok "cover-letter splits net and net-next" "$S/cover-letter" "$T/out2"
+expect_ok "the fix is a single [PATCH net] mail" \
+	sh -c "ls '$T/out2/net' | grep -qx 0001-net-ena-return-one.patch && [ \$(ls '$T/out2/net' | wc -l) = 1 ] &&
+		grep -q '^Subject: \\[PATCH net\\] net: ena: return one' '$T/out2/net/0001-net-ena-return-one.patch'"
+expect_ok "net-next is numbered without it" \
+	grep -q '^Subject: \[PATCH net-next 0/2\] net: ena: scratch series' "$T/out2/net-next/0000-cover-letter.patch"
+cat "$T/out2/net-next"/*.patch >"$T/next.mbox"
+expect_ok "net-next applies to the base without the net fix" \
+	sh -c "cd '$T/linux' && b4 -n --offline-mode am -m '$T/next.mbox' -o '$T/b4next' >/dev/null 2>&1 &&
+		git -C '$T/linux' worktree add -q --detach '$T/w7' HEAD && git -C '$T/w7' am -q '$T'/b4next/*.mbx"
+printf 'selftests: drv-net: add an ena test\n' >"$P/net-fixes.txt"
+expect_fail_with "a net fix after net-next patches is refused" "comes after net-next patches" \
+	"$S/cover-letter" "$T/out3"
+printf 'net: ena: no such patch\n' >"$P/net-fixes.txt"
+expect_fail_with "a net fix that is not in the series is named" "no patch of the series" \
+	"$S/cover-letter" "$T/out3"
+rm -f "$P/net-fixes.txt"
 
 test_summary

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 
 """
-ENA RSS, checked with traffic from the remote: UDP flows (one source port
+ENA RSS, checked exactly with traffic from the remote (the generic rss_ctx
+and rss_api tests look at configuration or spread, not at where each flow
+lands): UDP flows (one source port
 each) and the per-queue RX counters of ethtool -S tell where each flow
 landed. The indirection table steers flows exactly as programmed, -X
 equal/weight keep flows on the chosen queues, a new hash key moves flows,
@@ -15,8 +17,8 @@ import random
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
 from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv
 from lib.py import EthtoolFamily, defer, ethtool
-from ena_lib import require_ena, stats, queue_stat, delta, channels
-from ena_lib import RemoteSender
+from lab_lib import require_ena, stats, queue_stat, delta, channels
+from lab_lib import RemoteSender
 
 FLOWS = 16
 BURST = 4
@@ -85,6 +87,7 @@ def _batch(cfg):
 
 def _setup(cfg):
     """At least two queues, ports in the UDP hash; returns (queues, size)."""
+    require_ena(cfg)
     cur, cmax = channels(cfg)
     if cmax < 2:
         raise KsftSkipEx(f"RSS needs 2 queues, the device has {cmax}")
@@ -121,8 +124,10 @@ def indir_steering(cfg):
         for b in buckets:
             want[table[b]] = want.get(table[b], 0) + BURST
         d = _batch(cfg)
-        ksft_eq({q: v for q, v in d.items() if v}, want,
-                "per-queue RX counters for all flows at once")
+        # exact, but for a background packet or two
+        ksft_true(all(want.get(q, 0) <= v <= want.get(q, 0) + 2 for q, v in d.items())
+                  and sum(d.values()) <= sum(want.values()) + 2,
+                  f"per-queue RX counters for all flows at once: {d}, want {want}")
 
 
 @ksft_disruptive
@@ -133,7 +138,9 @@ def equal_weight(cfg):
         weights = " ".join("1" if i == q else "0" for i in range(nq))
         ethtool(f"-X {cfg.ifname} weight {weights}")
         d = _batch(cfg)
-        ksft_eq(d.get(q, 0), FLOWS * BURST, f"weight on queue {q} only: {d}")
+        # (a background packet or two may land anywhere)
+        ksft_true(FLOWS * BURST <= d.get(q, 0) <= FLOWS * BURST + 2 and
+                  sum(d.values()) - d.get(q, 0) <= 2, f"weight on queue {q} only: {d}")
     for n in sorted({1, nq}):
         ethtool(f"-X {cfg.ifname} equal {n}")
         table = _rss(cfg)["rss-indirection-table"]
@@ -181,7 +188,6 @@ def flow_hash_fields(cfg):
 
 def main() -> None:
     with NetDrvEpEnv(__file__) as cfg:
-        require_ena(cfg)
         cfg.ethnl = EthtoolFamily()
         ksft_run([indir_steering, equal_weight, hash_key, flow_hash_fields],
                  args=(cfg, ))

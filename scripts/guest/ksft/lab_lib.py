@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 
 """
-Helpers shared by the ENA tests (ena_*.py): driver check, ethtool -S
-counters, UDP flows sent from the remote endpoint, and the control channel
-of the ENA device model (absent on real hardware).
+Helpers shared by the project's own ENA tests (lab_*.py), which run on the
+emulated ENA only and are not part of the kernel series: driver check,
+ethtool -S counters, UDP flows sent from the remote endpoint, and the
+control channel of the ENA device model.
+
+The guest runner copies these files next to the installed drv-net tests
+(drivers/net/lab/, with the lib/py shim of drivers/net/hw), so that
+"from lib.py import ..." is the kernel's drv-net library.
 """
 
 import errno
@@ -17,13 +22,19 @@ from lib.py import KsftSkipEx, cmd, ethtool, ip
 CTL_DEFAULT = "/dev/virtio-ports/org.ena-lab.ctl"
 
 
-def require_ena(cfg):
-    """Skip unless the interface under test is driven by ena."""
-    info = ethtool(f"-i {cfg.ifname}").stdout
-    drv = [l.split(":", 1)[1].strip() for l in info.splitlines()
-           if l.startswith("driver:")]
-    if drv != ["ena"]:
-        raise KsftSkipEx(f"{cfg.ifname} is not an ENA interface ({drv})")
+def require_ena(cfg, model=False, ipv4=True):
+    """
+    Checks every case starts with: skip unless the device under test is
+    driven by ena (and, with model=True, unless the model's control
+    channel is there); these tests use IPv4 addresses.
+    """
+    link = f"/sys/class/net/{cfg.ifname}/device/driver"
+    drv = os.path.basename(os.readlink(link)) if os.path.islink(link) else "none"
+    if drv != "ena":
+        raise KsftSkipEx(f"{cfg.ifname} is not an ENA device (driver: {drv})")
+    if ipv4:
+        cfg.require_ipver("4")
+    return ModelCtl() if model else None
 
 
 def stats(cfg):
