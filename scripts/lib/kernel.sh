@@ -3,6 +3,9 @@
 # Building kernels and the ena directory. Source after common.sh.
 
 JOBS=${JOBS:-$(nproc)}
+# The VM kernel's compiler (scripts/build-vm-kernel); modules built against
+# it must use the same.
+LAB_VM_CC=gcc
 export CCACHE_DIR=$LAB_WORK/ccache CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 # Paths relative to the work cache, so worktrees at other paths share hits.
 export CCACHE_BASEDIR=$LAB_WORK CCACHE_NOHASHDIR=1

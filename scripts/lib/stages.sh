@@ -5,13 +5,16 @@
 # times it and records pass/fail. Source after common.sh.
 
 # Everything a developer needs: toolchain root, base tree, the series applied,
-# the VM kernel and the distro build of ena.ko.
+# the VM kernel and the distro build of ena.ko. --for-tests leaves out the
+# distro build: check-series builds every patch against the same Debian
+# config (W=1, sparse, gcc and clang), the last one included.
 run_build_stages() {
 	stage_run toolchain "$LAB_SCRIPTS/toolchain" --ensure
 	stage_run base-tree "$LAB_SCRIPTS/base-tree"
 	stage_run apply-series "$LAB_SCRIPTS/apply-series"
 	stage_run build-vm-kernel "$LAB_SCRIPTS/build-vm-kernel"
-	stage_run build-distro-ena "$LAB_SCRIPTS/build-distro-ena"
+	[ "${1:-}" = --for-tests ] ||
+		stage_run build-distro-ena "$LAB_SCRIPTS/build-distro-ena"
 }
 
 # The tests on top of the build.
@@ -24,6 +27,7 @@ run_test_stages() {
 	stage_run vm-traffic "$LAB_SCRIPTS/tests/vm-traffic.sh"
 	stage_run vm-ethtool "$LAB_SCRIPTS/tests/vm-ethtool.sh"
 	stage_run demo "$LAB_SCRIPTS/demo"
+	stage_run dist-install "$LAB_SCRIPTS/tests/dist-install.sh"
 	if [ -n "${ENA_LAB_FULL:-}" ]; then
 		stage_run selftests "$LAB_SCRIPTS/selftests" --full
 	else

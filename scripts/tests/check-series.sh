@@ -5,7 +5,7 @@
 # once (checkpatch, a compiler warning, a sparse warning, a kernel-doc
 # warning, a coccinelle report, no Signed-off-by, wrong subject prefix, a
 # message naming our tooling), and a selftests patch whose subject must
-# carry the selftests prefix.
+# carry the selftests prefix; a second run reuses the results.
 #
 #   scripts/tests/check-series.sh
 
@@ -24,6 +24,9 @@ W=$T/tree
 "$LAB_SCRIPTS/apply-series" "$W" >/dev/null
 export GIT_AUTHOR_NAME="Ann Tester" GIT_AUTHOR_EMAIL=ann@example.org
 export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+# fixed dates: the same scratch patches every run, so that check-series can
+# reuse its results while nothing they depend on changed
+export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 netdev=$W/$LAB_ENA_DIR/ena_netdev.c
 
 # 1: clean. A comment, properly sent.
@@ -72,5 +75,12 @@ expect_ok "the compiler warning is shown" grep -q "unused variable 'unused'" "$T
 expect_ok "the sparse warning is shown" grep -q 'incorrect type in initializer' "$T/out"
 expect_ok "the kernel-doc warning is shown" grep -qE "(parameter|Function parameter).*'count'" "$T/out"
 expect_ok "the coccinelle report is shown" grep -q 'NULL check before some freeing functions' "$T/out"
+
+# a second run with nothing changed reuses every patch's results, and
+# prints the same table
+rc=0
+"$LAB_SCRIPTS/check-series" >"$T/out2" 2>&1 || rc=$?
+expect_eq "a second run reuses the results of all three patches" 3 "$(grep -c 'results reused' "$T/out2")"
+expect_eq "... and reports the same table" "$(row 0002)" "$(grep -E '^0002' "$T/out2" | tr -s ' ')"
 [ "$TESTS_FAILED" = 0 ] || sed 's/^/#   /' "$T/out"
 test_summary
