@@ -12,6 +12,10 @@
  *   tx-comp delay MS        hold every TX completion back MS ms
  *   tx-comp normal          back to normal (releases held completions)
  *   counters                the model's counters, key=value
+ *   log error|warn|info|trace|regs
+ *                           the log's verbosity from now on (trace: -v, regs: -vv)
+ *   mark TEXT               write "control: mark TEXT" to the log, so that a
+ *                           guest can label what follows (as the tour does)
  *   help
  */
 #include <errno.h>
@@ -33,7 +37,13 @@
 static const char help_text[] =
 	"commands (add fn=N to address one function):\n"
 	"  link up|down\n  keepalive stop|resume\n  fatal\n  notify\n"
-	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n  counters\n  help\n";
+	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n  counters\n"
+	"  log error|warn|info|trace|regs\n  mark TEXT\n  help\n";
+
+static const char *const log_level_names[] = {
+	[LOG_ERR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info",
+	[LOG_TRACE] = "trace", [LOG_REGS] = "regs",
+};
 
 void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 {
@@ -65,6 +75,8 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		first = (unsigned int)fn;
 		last = first + 1;
 	}
+	/* logged before it acts, so that what it does follows in the log */
+	log_info(NULL, "control: %.*s", (int)strcspn(line, "\r\n"), line);
 #define ARG(k) (nt > (k) ? tok[k] : "")
 	if (!strcmp(tok[0], "help")) {
 		snprintf(out, outlen, "ok\n%s", help_text);
@@ -107,6 +119,17 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 			snprintf(out, outlen, "error: tx-comp drop N | delay MS | normal\n");
 			return;
 		}
+	} else if (!strcmp(tok[0], "log") && nt == 2) {
+		for (i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
+			if (!strcmp(tok[1], log_level_names[i]))
+				break;
+		if (i == sizeof(log_level_names) / sizeof(log_level_names[0])) {
+			snprintf(out, outlen, "error: log error|warn|info|trace|regs\n");
+			return;
+		}
+		log_verbosity = (int)i;
+	} else if (!strcmp(tok[0], "mark") && nt > 1) {
+		/* nothing to do: the log line below is the mark */
 	} else if (!strcmp(tok[0], "counters") || !strcmp(tok[0], "stats")) {
 		n = (size_t)snprintf(out, outlen, "ok\n");
 		for (i = first; i < last && n < outlen; i++) {
@@ -129,7 +152,6 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		return;
 	}
 #undef ARG
-	log_info(NULL, "control: %.*s", (int)strcspn(line, "\r\n"), line);
 	snprintf(out, outlen, "ok\n");
 }
 

@@ -216,6 +216,8 @@ static void tx_complete_now(struct ena_dev *d, struct ena_io_sq *sq, uint16_t re
 	memset(&c, 0, sizeof(c));
 	c.req_id = req_id;
 	c.sq_head = sq->head;
+	log_regs(d->name, "TX CQ %u <- completion: req_id %u, sq_head %u, phase %u", cq->idx,
+		 req_id, sq->head, cq->phase);
 	if (cq_post(d, cq, &c, sizeof(c))) {
 		d->m.tx_comps++;
 		vec_event(d, cq, false);
@@ -502,6 +504,11 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 		/* completed as is: the driver detects the bad id and resets */
 		tx_bad(d, sq, "req_id beyond the queue depth", sq->head);
 	}
+	log_regs(d->name, "TX SQ %u -> packet: req_id %u, %u buffer(s), %zu bytes%s%s%s%s",
+		 sq->idx, req_id, nbufs, len, push ? ", header pushed through LLQ" : "",
+		 meta_ctrl & EIF_TX_TSO_EN ? ", TSO" : "",
+		 meta_ctrl & EIF_TX_L4_CSUM_EN ? ", L4 checksum" : "",
+		 meta_ctrl & EIF_TX_L3_CSUM_EN ? ", IPv4 checksum" : "");
 	if (drop) {
 		sq->drops++;
 		d->stats.tx_drops++;
@@ -845,6 +852,13 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	if (!(d->prof->offload_rx & EIF_OFF_RX_HASH))
 		hash = 0;
 
+	log_regs(d->name, "RX SQ %u -> frame of %zu bytes into %u buffer(s) from req_id %u; "
+		 "RX CQ %u <- hash 0x%08x, L3 %s, L4 %s, phase %u", sq->idx, len, nd,
+		 descs[0].req_id, cq->idx, hash,
+		 status & EIF_RXC_L3_CSUM_ERR ? "checksum bad" : pi.ipver == 4 ? "IPv4" :
+		 pi.ipver == 6 ? "IPv6" : "other",
+		 !(status & EIF_RXC_L4_CSUM_CHECKED) ? "not checked" :
+		 status & EIF_RXC_L4_CSUM_ERR ? "checksum bad" : "checksum good", cq->phase);
 	for (i = 0; i < nd; i++) {
 		uint32_t blen = descs[i].length ? descs[i].length : 65536u;
 		uint32_t n = blen < len - off ? blen : (uint32_t)(len - off);

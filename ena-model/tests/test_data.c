@@ -1414,6 +1414,12 @@ static void t_ctl_link_and_faults(void)
 	CHECK(ctl(&io, "bogus", out, sizeof(out)) < 0);
 	CHECK(ctl(&io, "link sideways", out, sizeof(out)) < 0);
 	CHECK(ctl(&io, "link up fn=7", out, sizeof(out)) < 0);
+	/* the log's verbosity can change at run time, and a guest can mark it */
+	CHECK_EQ(ctl(&io, "mark tour step 1", out, sizeof(out)), 0);
+	CHECK(ctl(&io, "mark", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "log loud", out, sizeof(out)) < 0);
+	CHECK_EQ(ctl(&io, "log trace", out, sizeof(out)), 0);
+	CHECK_EQ(ctl(&io, "log info", out, sizeof(out)), 0);
 	CHECK_EQ(ctl(&io, "fatal", out, sizeof(out)), 0);
 	CHECK(drv_reg_read(&io.d, EIF_REG_DEV_STS) & EIF_DEV_STS_FATAL);
 out:

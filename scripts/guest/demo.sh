@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The guest half of scripts/demo: load ENA_KO, cable the ENA to the peer in
+# The guest half of scripts/demo: load the driver, cable the ENA to the peer in
 # netns "peer", ping and TCP both ways, and show what the driver reports.
 #
-#   ENA_KO=/path/ena.ko demo.sh [PUSH_LEN]
+#   [ENA_KO=/path/ena.ko] [TOUR_OUT=DIR] demo.sh [PUSH_LEN]
+#
+# Without ENA_KO the kernel's own ena is used; with TOUR_OUT, tour.sh
+# records the tour's steps into DIR first.
 set -o pipefail
 push=${1:-}
 # shellcheck source=SCRIPTDIR/../../ena-model/tests/vm/peer-net.sh
@@ -11,9 +14,20 @@ push=${1:-}
 
 section() { printf '\n== %s\n' "$*"; }
 
-section "loading our ena.ko into $(uname -r)"
-modinfo -F vermagic "$ENA_KO" | sed 's/^/vermagic: /'
-find_netdevs || { echo "the ENA netdev did not appear"; dmesg | tail -n 20; exit 1; }
+if [ -n "${ENA_KO:-}" ]; then
+	section "loading our ena.ko into $(uname -r)"
+	modinfo -F vermagic "$ENA_KO" | sed 's/^/vermagic: /'
+else
+	section "the kernel's own ena driver in $(uname -r)"
+fi
+if [ -n "${TOUR_OUT:-}" ]; then
+	# the tour loads the driver, cables the peer and leaves the ENA up
+	"$(dirname "$0")/tour.sh" "$TOUR_OUT" || exit 1
+	ena=$(ena_netdev)
+	peer=$(ip -n peer -br link | awk '$1 != "lo" { print $1; exit }')
+else
+	find_netdevs || { echo "the ENA netdev did not appear"; dmesg | tail -n 20; exit 1; }
+fi
 echo "ENA netdev: $ena (PCI $(basename "$(readlink -f "/sys/class/net/$ena/device")")), peer: $peer"
 if [ -n "$push" ]; then
 	ethtool -G "$ena" tx-push-buf-len "$push" || exit 1
@@ -21,7 +35,7 @@ if [ -n "$push" ]; then
 fi
 
 section "addresses: ENA here, virtio-net in netns 'peer'"
-cable_peer || exit 1
+[ -n "${TOUR_OUT:-}" ] || cable_peer || exit 1
 wait_carrier 1
 ip -br addr show dev "$ena"
 ip -n peer -br addr show dev "$peer"

@@ -26,7 +26,7 @@ run_test_stages() {
 	stage_run vm-probe "$LAB_SCRIPTS/tests/vm-probe.sh"
 	stage_run vm-traffic "$LAB_SCRIPTS/tests/vm-traffic.sh"
 	stage_run vm-ethtool "$LAB_SCRIPTS/tests/vm-ethtool.sh"
-	stage_run demo "$LAB_SCRIPTS/demo"
+	stage_run demo-tour "$LAB_SCRIPTS/tests/demo-tour.sh"
 	stage_run dist-install "$LAB_SCRIPTS/tests/dist-install.sh"
 	if [ -n "${ENA_LAB_FULL:-}" ]; then
 		stage_run selftests "$LAB_SCRIPTS/selftests" --full
