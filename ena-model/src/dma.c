@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dma.h"
@@ -43,8 +44,25 @@ int dma_map(struct dma_space *s, uint64_t iova, uint64_t size, uint32_t prot,
 			close(fd);
 		return EEXIST;
 	}
+	if (s->n >= DMA_MAX_REGIONS) {
+		if (fd >= 0)
+			close(fd);
+		return ENOSPC;
+	}
 	if (fd >= 0) {
 		long pg = sysconf(_SC_PAGESIZE);
+		struct stat st;
+
+		/*
+		 * Touching a mapping beyond the end of its file raises SIGBUS:
+		 * only a regular file (memfd, hugetlbfs, a RAM file) that covers
+		 * the whole range is mapped.
+		 */
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || offset > (uint64_t)st.st_size ||
+		    size > (uint64_t)st.st_size - offset) {
+			close(fd);
+			return EINVAL;
+		}
 		uint64_t base = offset & ~((uint64_t)pg - 1);
 		uint64_t skew = offset - base;
 		int mprot = 0;

@@ -25,13 +25,20 @@ struct dma_region {
 	uint8_t *host;		/* host address of iova */
 };
 
+/* QEMU maps guest RAM in a handful of regions; more is a client gone wrong */
+#define DMA_MAX_REGIONS	256
+
 struct dma_space {
 	struct dma_region *r;	/* sorted by iova, non-overlapping */
 	unsigned int n, cap;
 };
 
 void dma_init(struct dma_space *s);
-/* Takes ownership of fd (even on failure). Returns 0 or a positive errno. */
+/*
+ * Takes ownership of fd (even on failure). Returns 0 or a positive errno:
+ * EINVAL also for an fd that is not a regular file covering [offset,
+ * offset + size), ENOSPC beyond DMA_MAX_REGIONS.
+ */
 int dma_map(struct dma_space *s, uint64_t iova, uint64_t size, uint32_t prot,
 	    int fd, uint64_t offset);
 /* Exact match of an earlier map. Returns 0 or a positive errno. */

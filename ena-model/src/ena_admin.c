@@ -89,6 +89,20 @@ static bool ctrl_buf(const struct eif_aq_entry *c, const struct eif_ctrl_buf *cb
 	return true;
 }
 
+/*
+ * GET_STATS answers into a control buffer whenever the command names one:
+ * drivers send the buffer's address and length with flags 0.
+ */
+static bool stats_buf(const struct eif_aq_entry *c, const struct eif_ctrl_buf *cb,
+		      uint64_t *addr, uint32_t *len)
+{
+	if (ctrl_buf(c, cb, addr, len))
+		return true;
+	*addr = eif_addr48_get(&cb->addr);
+	*len = cb->length;
+	return *addr && *len;
+}
+
 static bool feature_supported(const struct ena_dev *d, unsigned int id)
 {
 	return id < EIF_FEAT_ID_LIMIT && (d->supported_features & EIF_BIT(id));
@@ -537,7 +551,9 @@ static uint8_t create_cq(struct ena_dev *d, const struct eif_aq_entry *c,
 		return EIF_ST_ILLEGAL_PARAM;
 	if (!is_pow2(q->depth) || q->depth > max_depth)
 		return EIF_ST_ILLEGAL_PARAM;
-	if ((q->caps1 & EIF_CQ_INTR_MODE) && q->msix_vector >= ena_msix_count(d))
+	/* all ones: interrupt mode without a vector, a CQ that raises nothing */
+	if ((q->caps1 & EIF_CQ_INTR_MODE) && q->msix_vector != EIF_MSIX_NONE &&
+	    q->msix_vector >= ena_msix_count(d))
 		return EIF_ST_ILLEGAL_PARAM;
 	/* the whole ring must be guest memory the device may write */
 	if (!ring || !ena_dma_ok(d, ring, (uint64_t)q->depth * dwords * 4, true))
@@ -555,8 +571,9 @@ static uint8_t create_cq(struct ena_dev *d, const struct eif_aq_entry *c,
 	cq->idx = (uint16_t)i;
 	cq->depth = q->depth;
 	cq->entry_size = (uint8_t)(dwords * 4);
-	cq->intr = q->caps1 & EIF_CQ_INTR_MODE;
-	cq->msix = (uint16_t)q->msix_vector;
+	/* a CQ without a vector cannot touch another queue's through its unmask register */
+	cq->intr = (q->caps1 & EIF_CQ_INTR_MODE) && q->msix_vector != EIF_MSIX_NONE;
+	cq->msix = cq->intr ? (uint16_t)q->msix_vector : ENA_MAX_MSIX;
 	cq->ring = ring;
 	ena_io_cq_created(d, cq);
 
@@ -565,9 +582,9 @@ static uint8_t create_cq(struct ena_dev *d, const struct eif_aq_entry *c,
 	r->u.create_cq.numa_reg_offset = 0;	/* no NUMA hint register */
 	r->u.create_cq.head_db_offset = ENA_DB_CQ_HEAD_BASE + 4u * cq->idx;
 	r->u.create_cq.unmask_offset = ENA_DB_CQ_UNMASK_BASE + 4u * cq->idx;
-	log_trace(d->name, "created CQ %u: depth %u, %u-byte entries, msix %u%s, ring 0x%llx",
-		  cq->idx, cq->depth, cq->entry_size, cq->msix,
-		  cq->intr ? "" : " (polling)", (unsigned long long)ring);
+	log_trace(d->name, "created CQ %u: depth %u, %u-byte entries, msix %d%s, ring 0x%llx",
+		  cq->idx, cq->depth, cq->entry_size, cq->intr ? (int)cq->msix : -1,
+		  cq->intr ? "" : " (no interrupt)", (unsigned long long)ring);
 	return EIF_ST_SUCCESS;
 }
 
@@ -748,18 +765,11 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 			return EIF_ST_ILLEGAL_PARAM;
 		if (s->scope != EIF_SCOPE_QUEUE && s->scope != EIF_SCOPE_ETH)
 			return EIF_ST_ILLEGAL_PARAM;
-		if (s->scope == EIF_SCOPE_QUEUE && s->queue_idx < ENA_MAX_IO_QUEUES) {
-			/* queue scope: the queue pair with that index (TX SQ n, RX SQ n) */
-			const struct ena_io_sq *t = &d->tx_sq[s->queue_idx], *x = &d->rx_sq[s->queue_idx];
-
-			split64(t->bytes, &b->tx_bytes_lo, &b->tx_bytes_hi);
-			split64(t->pkts, &b->tx_pkts_lo, &b->tx_pkts_hi);
-			split64(x->bytes, &b->rx_bytes_lo, &b->rx_bytes_hi);
-			split64(x->pkts, &b->rx_pkts_lo, &b->rx_pkts_hi);
-			split64(x->drops, &b->rx_drops_lo, &b->rx_drops_hi);
-			split64(t->drops, &b->tx_drops_lo, &b->tx_drops_hi);
-			return EIF_ST_SUCCESS;
-		}
+		/*
+		 * Whatever the scope and queue: the whole function's traffic.
+		 * Drivers send the command zeroed (queue scope, queue 0) and
+		 * report the answer as device totals.
+		 */
 		split64(st->tx_bytes, &b->tx_bytes_lo, &b->tx_bytes_hi);
 		split64(st->tx_pkts, &b->tx_pkts_lo, &b->tx_pkts_hi);
 		split64(st->rx_bytes, &b->rx_bytes_lo, &b->rx_bytes_hi);
@@ -772,7 +782,7 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 		char text[512];
 		int n;
 
-		if (!ctrl_buf(c, &s->cb, &addr, &len) || !len)
+		if (!stats_buf(c, &s->cb, &addr, &len) || !len)
 			return EIF_ST_MALFORMED;
 		n = snprintf(text, sizeof(text),
 			     "tx_pkts %llu\ntx_bytes %llu\nrx_pkts %llu\nrx_bytes %llu\n"
@@ -819,7 +829,7 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 
 		if (!(caps & EIF_BIT(EIF_CAP_CUSTOMER_METRICS)))
 			return EIF_ST_UNSUPPORTED;
-		if (!ctrl_buf(c, &s->cb, &addr, &len)) {
+		if (!stats_buf(c, &s->cb, &addr, &len)) {
 			/* without a buffer: which of the requested metrics exist */
 			r->u.reported_metrics = want;
 			return EIF_ST_SUCCESS;

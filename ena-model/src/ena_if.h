@@ -228,6 +228,7 @@ enum eif_sq_dir {
 
 /* create CQ caps_1 bit 5: interrupt mode; caps_2 [4:0]: entry size in dwords */
 #define EIF_CQ_INTR_MODE		EIF_BIT(5)
+#define EIF_MSIX_NONE			0xffffffffu	/* CREATE_CQ msix_vector: no vector */
 #define EIF_CQ_ENTRY_DWORDS(b)		((b) & 0x1fu)
 
 /* AQ entry flags */

@@ -126,8 +126,11 @@ void ena_io_unmask(struct ena_dev *d, struct ena_io_cq *cq, uint32_t val)
 	v = &d->vec[cq->msix];
 	v->rx_delay = EIF_INTR_REG_RX_DELAY(val);
 	v->tx_delay = EIF_INTR_REG_TX_DELAY(val);
-	if (!(val & EIF_INTR_REG_UNMASK))
-		return;		/* delay update only */
+	if (!(val & EIF_INTR_REG_UNMASK)) {
+		/* without the unmask bit: masked (drivers turn a queue's interrupt off so) */
+		v->masked = true;
+		return;
+	}
 	v->masked = false;
 	if (!v->pending)
 		return;
@@ -367,6 +370,9 @@ static void tx_csum(struct ena_dev *d, uint8_t *f, size_t len, const struct pkt_
 	}
 }
 
+/* the smallest MSS Linux sends with (TCP_MIN_SND_MSS) */
+#define ENA_MIN_TSO_MSS	48
+
 /* TSO: cut a TCP frame into MSS-sized segments with fixed-up headers */
 static void tx_tso(struct ena_dev *d, struct ena_io_sq *sq, uint8_t *f, size_t len,
 		   const struct pkt_info *pi, uint16_t mss)
@@ -515,11 +521,20 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 	} else {
 		struct pkt_info pi;
 
+		bool tso;
+
 		pkt_parse(d->txbuf, len, &pi);
-		if ((meta_ctrl & EIF_TX_TSO_EN) && pi.l4proto == 6 && pi.l4_off &&
-		    sq->meta_valid && sq->meta_mss &&
-		    (ena_io_offload_tx(d) & (pi.ipver == 4 ? EIF_OFF_TX_TSO_IPV4 : EIF_OFF_TX_TSO_IPV6)) &&
-		    pi.ip_end - pi.l4_off - pi.l4_len > sq->meta_mss) {
+		tso = (meta_ctrl & EIF_TX_TSO_EN) && pi.l4proto == 6 && pi.l4_off &&
+		      sq->meta_valid && sq->meta_mss &&
+		      (ena_io_offload_tx(d) &
+		       (pi.ipver == 4 ? EIF_OFF_TX_TSO_IPV4 : EIF_OFF_TX_TSO_IPV6)) &&
+		      pi.ip_end - pi.l4_off - pi.l4_len > sq->meta_mss;
+		if (tso && sq->meta_mss < ENA_MIN_TSO_MSS) {
+			/* MSS 1 would make a 64 KiB frame some 64K segments */
+			tx_bad(d, sq, "TSO with an MSS below 48", sq->head);
+			sq->drops++;
+			d->stats.tx_drops++;
+		} else if (tso) {
 			tx_tso(d, sq, d->txbuf, len, &pi, sq->meta_mss);
 		} else {
 			/* a TSO request that fits one segment is a plain checksum request */
@@ -859,6 +874,15 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		 pi.ipver == 6 ? "IPv6" : "other",
 		 !(status & EIF_RXC_L4_CSUM_CHECKED) ? "not checked" :
 		 status & EIF_RXC_L4_CSUM_ERR ? "checksum bad" : "checksum good", cq->phase);
+	/* every completion must be writable, or the buffers stay posted */
+	for (i = 0; i < nd; i++) {
+		uint64_t at = cq->ring + (uint64_t)((cq->tail + i) & (cq->depth - 1)) * cq->entry_size;
+
+		if (!ena_dma_ok(d, at, cq->entry_size, true)) {
+			rx_bad_desc(d, sq, sq->head, "RX completion queue not writable");
+			return;
+		}
+	}
 	for (i = 0; i < nd; i++) {
 		uint32_t blen = descs[i].length ? descs[i].length : 65536u;
 		uint32_t n = blen < len - off ? blen : (uint32_t)(len - off);

@@ -5,6 +5,7 @@
  * memory, MSI-X through eventfds from DEVICE_SET_IRQS.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,28 @@ static void host_irq(void *opaque, unsigned int vec)
 /* vfio-user device callbacks                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * An interrupt fd must be an eventfd, and is written without blocking: a
+ * pipe or socket from a hostile client could otherwise stall the event loop
+ * that serves every function.
+ */
+static bool irq_fd_ok(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+	int fl;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = 0;
+	if (strcmp(target, "anon_inode:[eventfd]"))
+		return false;
+	fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && (fl & O_NONBLOCK || !fcntl(fd, F_SETFL, fl | O_NONBLOCK));
+}
+
 static void close_irqs(struct pci_fn *fn, unsigned int start, unsigned int count)
 {
 	unsigned int i;
@@ -426,6 +449,13 @@ static int cb_set_irqs(void *opaque, uint32_t index, uint32_t flags, uint32_t st
 			break;
 		}
 		if (nfds != count) {
+			err = EINVAL;
+			break;
+		}
+		for (i = 0; i < count && irq_fd_ok(fds[i]); i++)
+			;
+		if (i < count) {
+			log_warn(fn->name, "MSI-X vector %u: the fd is not an eventfd", start + i);
 			err = EINVAL;
 			break;
 		}

@@ -45,6 +45,12 @@ static const char *cmd_name(unsigned int c)
 	return "UNKNOWN";
 }
 
+/*
+ * Messages handled per wakeup: a client streaming posted writes must not
+ * starve the other functions' sockets and timers (keep-alives).
+ */
+#define VU_MSGS_PER_WAKEUP	64
+
 static void on_conn(void *opaque, int fd, short revents);
 
 static bool conn_at_eof(int fd)
@@ -637,6 +643,12 @@ static bool header_ok(struct vu_server *s)
 	return true;
 }
 
+/*
+ * Messages handled per wakeup: a client streaming posted writes must not
+ * starve the other functions' sockets and timers (keep-alives).
+ */
+#define VU_MSGS_PER_WAKEUP	64
+
 static void on_conn(void *opaque, int fd, short revents)
 {
 	struct vu_server *s = opaque;
@@ -644,6 +656,8 @@ static void on_conn(void *opaque, int fd, short revents)
 		char buf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
 		struct cmsghdr align;
 	} cm;
+
+	unsigned int budget = VU_MSGS_PER_WAKEUP;
 
 	(void)revents;
 	for (;;) {
@@ -689,6 +703,9 @@ check:
 			client_gone(s, "send error");
 			return;
 		}
+		/* the socket stays readable: the loop comes back after the others */
+		if (!--budget)
+			return;
 	}
 }
 

@@ -342,9 +342,15 @@ static void t_stats(void)
 	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
 	CHECK_EQ(r.u.basic.rx_drops_lo, 11);
 	CHECK_EQ(r.u.basic.tx_drops_lo, 22);
+	/* the command as drivers send it (queue scope, queue 0): still totals */
 	c.u.stats.scope = EIF_SCOPE_QUEUE;
+	c.u.stats.queue_idx = 0;
+	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
+	CHECK_EQ(r.u.basic.rx_drops_lo, 11);
+	CHECK_EQ(r.u.basic.tx_drops_lo, 22);
 	c.u.stats.queue_idx = 3;
 	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
+	CHECK_EQ(r.u.basic.tx_drops_lo, 22);
 	c.u.stats.queue_idx = 999;			/* bad queue index */
 	CHECK_EQ(drv_cmd(&d, &c, &r), EIF_ST_ILLEGAL_PARAM);
 	c.u.stats.queue_idx = 0;
@@ -369,9 +375,13 @@ static void t_stats(void)
 	CHECK_EQ(drv_cmd(&d, &c, &r), EIF_ST_MALFORMED);
 	text = drv_mem(&d, DRV_CTRL);
 	memset(text, 'x', 64);
-	c.hdr.flags = EIF_AQ_FLAG_CTRL_DATA;
+	/* drivers name the buffer with flags 0 */
 	c.u.stats.cb.length = 64;
 	c.u.stats.cb.addr.lo = (uint32_t)drv_iova(DRV_CTRL);
+	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
+	CHECK(!strncmp(text, "tx_pkts 0\n", 10));
+	memset(text, 'x', 64);
+	c.hdr.flags = EIF_AQ_FLAG_CTRL_DATA;
 	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
 	CHECK(!strncmp(text, "tx_pkts 0\n", 10));
 	CHECK_EQ(text[63], 0);
@@ -400,7 +410,7 @@ static void t_customer_metrics(void)
 	CHECK_EQ(r.u.reported_metrics, 0x3f);
 	vals = drv_mem(&d, DRV_CTRL);
 	memset(vals, 0xff, 64);
-	c.hdr.flags = EIF_AQ_FLAG_CTRL_INDIRECT;
+	/* as drivers ask: the buffer named, flags 0 */
 	c.u.stats.cb.length = 48;
 	c.u.stats.cb.addr.lo = (uint32_t)drv_iova(DRV_CTRL);
 	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
@@ -594,6 +604,9 @@ static void t_queue_errors(void)
 	/* ring running off the end of guest memory */
 	CHECK_EQ(create_cq(&d, 4, 1024, 1, DRV_IOVA + DRV_MEM_SIZE - 0x1000, &r),
 		 EIF_ST_ILLEGAL_PARAM);
+	/* interrupt mode with vector all ones: valid, a CQ without an interrupt */
+	CHECK_EQ(create_cq(&d, 4, 1024, EIF_MSIX_NONE, ring_addr(0), &r), 0);
+	CHECK_EQ(destroy_cq(&d, r.u.create_cq.cq_idx), 0);
 	REQUIRE(create_cq(&d, 4, 1024, 1, ring_addr(0), &r) == 0);
 	cq = r.u.create_cq.cq_idx;
 	/* SQ: bad direction, LLQ placement, head completion policy, not contiguous,

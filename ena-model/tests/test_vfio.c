@@ -370,7 +370,19 @@ static void t_dma_map(void)
 	CHECK(vuc_dma_map(&c, 0x100000, 0x1000, 0, fd, 0, &err) && err == EINVAL);
 	CHECK(vuc_dma_map(&c, 0x100000, 0, 3, fd, 0, &err) && err == EINVAL);
 	CHECK(vuc_dma_map(&c, ~0ull - 0xfff, 0x2000, 3, fd, 0, &err) && err == EINVAL);
-	/* beyond the end of the file is still mappable, like QEMU RAM would not be: skip */
+	/* a file shorter than the mapping (touching it would raise SIGBUS) */
+	CHECK(vuc_dma_map(&c, 0x400000, 0x100000, 3, fd, 0, &err) && err == EINVAL);
+	CHECK(vuc_dma_map(&c, 0x400000, 0x2000, 3, fd, 0x3f000, &err) && err == EINVAL);
+	CHECK(vuc_dma_map(&c, 0x400000, 0x1000, 3, fd, 0x50000, &err) && err == EINVAL);
+	/* an fd that is not a regular file */
+	{
+		int p[2];
+
+		REQUIRE(!pipe(p));
+		CHECK(vuc_dma_map(&c, 0x400000, 0x1000, 3, p[0], 0, &err) && err == EINVAL);
+		close(p[0]);
+		close(p[1]);
+	}
 	/* without an fd: accepted (DMA to it is refused later) */
 	CHECK(!vuc_dma_map(&c, 0x200000, 0x1000, 3, -1, 0, &err));
 	/* unmap: exact match only; the reply echoes the request */
@@ -392,6 +404,18 @@ static void t_dma_map(void)
 	CHECK(r.hdr.flags & VU_F_ERROR);			/* already gone */
 	/* remap the same range works after unmap */
 	CHECK(!vuc_dma_map(&c, 0x10000, 0x10000, 3, fd, 0, &err));
+	/* the number of regions (each holding an fd) is bounded */
+	{
+		unsigned int i, ok = 0;
+
+		for (i = 0; i < 300; i++) {
+			if (vuc_dma_map(&c, 0x10000000ull + i * 0x1000ull, 0x1000, 3, fd, 0, &err))
+				break;
+			ok++;
+		}
+		CHECK(ok > 200 && ok < 300);
+		CHECK_EQ(err, ENOSPC);
+	}
 	/* unmap all */
 	flags = VU_DMA_UNMAP_FLAG_ALL;
 	iova = size = 0;
@@ -583,6 +607,18 @@ static void t_set_irqs(void)
 	CHECK_EQ(set_irqs(&c, efd_trig, 9, 0, 1, NULL, 0, NULL, 0), -1);
 	close(efd[0]);
 	close(efd[1]);
+	/* an interrupt fd that is not an eventfd (a full pipe would block the model) */
+	{
+		int p[2];
+
+		REQUIRE(!pipe(p));
+		CHECK_EQ(set_irqs(&c, efd_trig, VU_PCI_MSIX_IRQ, 1, 1, NULL, 0, &p[1], 1), -1);
+		close(p[0]);
+		close(p[1]);
+		/* the vector keeps its eventfd */
+		CHECK(!set_irqs(&c, none_trig, VU_PCI_MSIX_IRQ, 1, 1, NULL, 0, NULL, 0));
+		CHECK_EQ(vuc_irq_wait(&c, 1, 1000), 1);
+	}
 	/* disabling INTx / MSI (which do not exist) is accepted, as QEMU does it */
 	CHECK(!set_irqs(&c, none_trig, VU_PCI_INTX_IRQ, 0, 0, NULL, 0, NULL, 0));
 	/* disable all MSI-X: triggers go nowhere */

@@ -37,6 +37,15 @@ need_cmd() {
 	command -v "$1" >/dev/null 2>&1 || die "'$1' not found: $2"
 }
 
+# lab_bind_out DIR: create DIR and let the toolchain root write into it at
+# the same absolute path (scripts/in-root binds ENA_LAB_BIND_OUT); the
+# absolute path is left in LAB_OUT. Call it before lab_enter_root.
+lab_bind_out() {
+	mkdir -p "$1" || die "cannot create --out $1"
+	LAB_OUT=$(cd "$1" && pwd)
+	export ENA_LAB_BIND_OUT=$LAB_OUT
+}
+
 in_root() { [ "${ENA_LAB_IN_ROOT:-0}" = 1 ]; }
 
 # lab_enter_root "$0" "$@": re-run the calling script inside the toolchain

@@ -65,6 +65,9 @@ $(tail -n 15 "$TEST_LOG")"
 	fi
 }
 
+# the compiler a kernel was built with, as its config names it
+kernel_cc_text() { sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$1/.config"; }
+
 # A broken package or build environment is refused with what to fix.
 kdir=/usr/src/linux-headers-${DIST_KERNELS[0]}
 bad=$art/broken
@@ -76,7 +79,7 @@ expect_refusal "a package missing a file" "This package lacks ena_xdp.c" \
 rm -rf "$bad" && mkdir -p "$bad" && tar -xzf "$tarball" -C "$bad"
 expect_refusal "a kernel without headers" "No kernel headers at /lib/modules/0.0.0-none/build" \
 	make -C "$bad/ena-$version" KVER=0.0.0-none
-expect_refusal "a compiler that is not there" "The kernel was built with: $(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$kdir/.config")" \
+expect_refusal "a compiler that is not there" "The kernel was built with: $(kernel_cc_text "$kdir")" \
 	make -C "$bad/ena-$version" KDIR="$kdir" CC=gcc-no-such-version
 rm -rf "$bad"
 
@@ -84,8 +87,7 @@ for kver in "${DIST_KERNELS[@]}"; do
 	kdir=/usr/src/linux-headers-$kver
 	[ -f "$kdir/Makefile" ] || die "no headers for $kver at $kdir: add them to toolchain/packages"
 	[ -f "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver: add its linux-image to toolchain/packages"
-	# the compiler the kernel was built with, as its config names it
-	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$kdir/.config")
+	cc=$(kernel_cc_text "$kdir" | cut -d' ' -f1)
 	command -v "$cc" >/dev/null || die "$kver was built with $cc, which the toolchain root lacks"
 
 	# 1. by hand, W=1
@@ -156,8 +158,7 @@ for kver in "${DIST_KERNELS[@]}"; do
 	*/kernel/drivers/net/ethernet/amazon/ena/*) pass "$kver: after dkms remove, modinfo ena -> $file" ;;
 	*) fail "$kver: after dkms remove, modinfo ena points at the kernel's own" "$file" ;;
 	esac
-	dkms remove "ena/$version" --all >>"$work/dkms.log" 2>&1 || true
-	rm -rf "/usr/src/ena-$version"
+	dkms_cleanup
 done
 
 echo "# package ena-$version"
