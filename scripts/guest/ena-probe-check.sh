@@ -22,19 +22,8 @@ ena_netdev() {
 }
 # ena's messages at warning level or worse, bar the allowed one.
 ena_warnings() { dmesg --level=emerg,alert,crit,err,warn | grep -E '(^| )ena ' | grep -vF "$allowed"; }
-# Anything at all that smells of a kernel bug.
-kernel_splats() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|kmemleak: [0-9]+ new suspected'; }
 mgmt_irqs() { awk '/ena-mgmnt/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts; }
 
-wait_for() {
-	local tries=$1
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ $tries -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
 has_netdev() { [ -n "$(ena_netdev)" ]; }
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug

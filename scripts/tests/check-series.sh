@@ -4,8 +4,9 @@
 # real base tree with one clean patch and one patch that breaks every rule
 # once (checkpatch, a compiler warning, a sparse warning, a kernel-doc
 # warning, a coccinelle report, no Signed-off-by, wrong subject prefix, a
-# message naming our tooling), and a selftests patch whose subject must
-# carry the selftests prefix; a second run reuses the results.
+# message naming our tooling), a selftests patch whose subject must carry
+# the selftests prefix, a Rust module rustfmt rejects and one clippy
+# rejects; a second run reuses the results.
 #
 #   scripts/tests/check-series.sh
 
@@ -57,6 +58,66 @@ git -C "$W" commit -q -a -m "ena: add a bad helper" -m "For the checker's tests,
 # 3: a selftests patch under the driver's prefix.
 printf '# a comment\n' >>"$W/tools/testing/selftests/drivers/net/hw/Makefile"
 git -C "$W" commit -q -a -s -m "net: ena: comment the hw tests' Makefile" -m "A selftests patch is named after its directory."
+# 4: a Rust module, badly formatted and with an unused variable.
+mkdir -p "$W/$LAB_ENA_DIR/rust_t"
+printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += rust_t.o\n' >"$W/$LAB_ENA_DIR/rust_t/Makefile"
+cat >"$W/$LAB_ENA_DIR/rust_t/rust_t.rs" <<'EOF'
+// SPDX-License-Identifier: GPL-2.0
+
+//! A module for the checker's tests.
+
+use kernel::prelude::*;
+
+module! {
+    type: RustT,
+    name: "rust_t",
+    authors: ["Ann Tester"],
+    description: "checker test",
+    license: "GPL",
+}
+
+struct RustT;
+
+impl kernel::Module for RustT {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let   unused = 1;
+        Ok(RustT)
+    }
+}
+EOF
+git -C "$W" add -A
+git -C "$W" commit -q -s -m "net: ena: add a Rust test module" -m "The Rust checks must catch it."
+
+# 5: a Rust module rustfmt accepts, with something clippy rejects.
+mkdir -p "$W/$LAB_ENA_DIR/rust_c"
+printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += rust_c.o\n' >"$W/$LAB_ENA_DIR/rust_c/Makefile"
+cat >"$W/$LAB_ENA_DIR/rust_c/rust_c.rs" <<'EOF'
+// SPDX-License-Identifier: GPL-2.0
+
+//! A module for the checker's tests.
+
+use kernel::prelude::*;
+
+module! {
+    type: RustC,
+    name: "rust_c",
+    authors: ["Ann Tester"],
+    description: "checker test",
+    license: "GPL",
+}
+
+struct RustC;
+
+impl kernel::Module for RustC {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let value = 1u32;
+        pr_info!("{}\n", u32::from(value));
+        Ok(RustC)
+    }
+}
+EOF
+git -C "$W" add -A
+git -C "$W" commit -q -s -m "net: ena: add another Rust test module" -m "Clippy must catch it."
 "$LAB_SCRIPTS/export-series" "$W" >/dev/null
 
 rc=0
@@ -64,11 +125,17 @@ rc=0
 expect_eq "check-series fails when a patch breaks the rules" 1 "$rc"
 row() { grep -E "^$1" "$T/out" | tr -s ' '; }
 expect_eq "the clean patch passes every check" \
-	"0001-net-ena-explain-the-driver-workqueue ok ok ok ok ok ok ok ok " "$(row 0001)"
+	"0001-net-ena-explain-the-driver-workqueue ok ok ok ok ok n/a ok ok ok " "$(row 0001)"
 expect_eq "the bad patch fails every check" \
-	"0002-ena-add-a-bad-helper FAIL FAIL FAIL FAIL FAIL FAIL FAIL FAIL " "$(row 0002)"
+	"0002-ena-add-a-bad-helper FAIL FAIL FAIL FAIL FAIL n/a FAIL FAIL FAIL " "$(row 0002)"
 expect_eq "a selftests patch needs the selftests prefix (subject column)" \
-	FAIL "$(row 0003 | cut -d' ' -f8)"
+	FAIL "$(row 0003 | cut -d' ' -f9)"
+expect_eq "a badly formatted Rust module with a warning fails the rust check" \
+	FAIL "$(row 0004 | cut -d' ' -f7)"
+expect_ok "rustfmt's complaint is shown" grep -q 'rustfmt --check wants these changes' "$T/out"
+expect_eq "a Rust module clippy warns about fails the rust check" \
+	FAIL "$(row 0005 | cut -d' ' -f7)"
+expect_ok "clippy's complaint is shown" grep -q 'useless conversion' "$T/out"
 expect_ok "the tooling named in a message is shown" grep -q 'scripts/test on ena-model' "$T/out"
 expect_ok "checkpatch's complaint is shown" grep -q 'trailing whitespace' "$T/out"
 expect_ok "the compiler warning is shown" grep -q "unused variable 'unused'" "$T/out"
@@ -80,7 +147,7 @@ expect_ok "the coccinelle report is shown" grep -q 'NULL check before some freei
 # prints the same table
 rc=0
 "$LAB_SCRIPTS/check-series" >"$T/out2" 2>&1 || rc=$?
-expect_eq "a second run reuses the results of all three patches" 3 "$(grep -c 'results reused' "$T/out2")"
+expect_eq "a second run reuses the results of all five patches" 5 "$(grep -c 'results reused' "$T/out2")"
 expect_eq "... and reports the same table" "$(row 0002)" "$(grep -E '^0002' "$T/out2" | tr -s ' ')"
 [ "$TESTS_FAILED" = 0 ] || sed 's/^/#   /' "$T/out"
 test_summary

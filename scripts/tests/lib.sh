@@ -56,6 +56,20 @@ vm_driver_runs() {
 	[ -z "${ENA_LAB_FULL:-}" ] || runs+=("host base" "llq series")
 }
 
+# wait_for TRIES CMD...: CMD succeeds within TRIES x 200 ms.
+wait_for() {
+	local tries=$1
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# Anything in dmesg that smells of a kernel bug.
+kernel_splats() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|kmemleak: [0-9]+ new suspected'; }
+
 test_summary() {
 	rm -f "$TEST_LOG"
 	printf '%d passed, %d failed\n' "$TESTS_PASSED" "$TESTS_FAILED"
