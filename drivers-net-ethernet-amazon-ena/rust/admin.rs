@@ -17,19 +17,16 @@
 use kernel::{
     device::{Bound, Device},
     dma::Coherent,
-    io::{io_project, io_read, Io},
-    pci,
+    io::{io_project, io_read, poll::read_poll_timeout, Io},
     prelude::*,
     sync::barrier::{dma_mb, Read},
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::Delta,
 };
 
 use crate::{
     defs::{self, AcqEntry, AqEntry},
-    regs,
+    regs::{self, Bar0},
 };
-
-type Bar0<'a> = pci::Bar<'a, { regs::BAR0_SIZE }>;
 
 /// Entries in each of the two rings (a power of 2).
 const DEPTH: u16 = 32;
@@ -131,15 +128,19 @@ impl AdminQueue {
 
     fn wait_completion(&mut self) -> Result<AcqEntry> {
         let slot = usize::from(self.cq_head % DEPTH);
-        let start = Instant::<Monotonic>::now();
+        let phase = self.cq_phase;
 
-        while io_read!(self.cq, [try: slot].flags) & defs::ACQ_FLAG_PHASE != self.cq_phase {
-            if start.elapsed() > self.timeout {
+        read_poll_timeout(
+            || Ok(io_read!(self.cq, [try: slot].flags)),
+            |flags| flags & defs::ACQ_FLAG_PHASE == phase,
+            Delta::from_micros(20),
+            self.timeout,
+        )
+        .inspect_err(|e| {
+            if *e == ETIMEDOUT {
                 self.stats.timeouts += 1;
-                return Err(ETIMEDOUT);
             }
-            fsleep(Delta::from_micros(20));
-        }
+        })?;
         // The phase says the entry is complete: read the rest only after it.
         dma_mb(Read);
         let comp = io_project!(self.cq, [try: slot]).copy_read();

@@ -15,12 +15,12 @@ use kernel::{
     debugfs::{Dir, File},
     device::Core,
     dma::{Device as _, DmaMask},
-    io::Io,
+    io::{poll::read_poll_timeout, Io},
     new_mutex, pci,
     prelude::*,
     str::CString,
     sync::Mutex,
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{Delta, Instant, Monotonic},
 };
 
 mod admin;
@@ -31,9 +31,7 @@ mod regs;
 use admin::{AdminQueue, AdminStats};
 use defs::{feature, DeviceAttributes, HwHints, Llq, MaxQueuesExt, Offloads};
 use mmio::RegisterReader;
-use regs::{offset, ResetReason};
-
-type Bar0<'a> = pci::Bar<'a, { regs::BAR0_SIZE }>;
+use regs::{offset, Bar0, ResetReason};
 
 /// Bit 0 of the PCI revision id: the device does not offer readless reads.
 const REVISION_NO_READLESS: u8 = 1 << 0;
@@ -129,17 +127,17 @@ fn wait_reset_state(
     in_progress: bool,
     timeout: Delta,
 ) -> Result {
-    let start = Instant::<Monotonic>::now();
-    loop {
-        let sts = regs::DEV_STS::from_raw(registers.read(bar, offset::DEV_STS)?);
-        if sts.reset_in_progress() == in_progress {
-            return Ok(());
-        }
-        if start.elapsed() > timeout {
-            return Err(ETIMEDOUT);
-        }
-        fsleep(Delta::from_millis(1));
-    }
+    read_poll_timeout(
+        || {
+            registers
+                .read(bar, offset::DEV_STS)
+                .map(regs::DEV_STS::from_raw)
+        },
+        |sts| sts.reset_in_progress() == in_progress,
+        Delta::from_millis(1),
+        timeout,
+    )?;
+    Ok(())
 }
 
 /// Resets the device, telling it why; returns the admin command timeout it asks for.

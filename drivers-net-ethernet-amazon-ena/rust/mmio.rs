@@ -14,15 +14,12 @@ use kernel::{
     device::{Bound, Device},
     dma::Coherent,
     io::{io_read, io_write, Io},
-    pci,
     prelude::*,
     sync::barrier::{dma_mb, Read},
     time::{delay::udelay, Delta, Instant, Monotonic},
 };
 
-use crate::regs;
-
-type Bar0<'a> = pci::Bar<'a, { regs::BAR0_SIZE }>;
+use crate::regs::{self, Bar0};
 
 /// Where the device writes a readless read's answer.
 #[repr(C)]

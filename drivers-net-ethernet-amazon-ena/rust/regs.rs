@@ -5,10 +5,13 @@
 //! Offsets and field layouts are those of the ENA interface (the C driver's
 //! `ena_regs_defs.h` names the same registers `ENA_REGS_*`).
 
-use kernel::io::register;
+use kernel::{io::register, pci};
 
 /// The part of BAR0 the registers below occupy: what the mapping must cover.
 pub(crate) const BAR0_SIZE: usize = 0x100;
+
+/// BAR0 as the driver maps it.
+pub(crate) type Bar0<'a> = pci::Bar<'a, BAR0_SIZE>;
 
 register! {
     /// Interface version the device implements.
