@@ -48,6 +48,13 @@ lab_bind_out() {
 
 in_root() { [ "${ENA_LAB_IN_ROOT:-0}" = 1 ]; }
 
+# run_dir_owned DIR: the vm-run that made the run directory DIR is still
+# running (DIR/owner names a live process).
+run_dir_owned() {
+	local owner
+	owner=$(cat "$1/owner" 2>/dev/null) && [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null
+}
+
 # lab_enter_root "$0" "$@": re-run the calling script inside the toolchain
 # root (creating it first if needed). A no-op when already inside.
 lab_enter_root() {

@@ -3,22 +3,26 @@
 # The out-of-tree source package (scripts/dist) and installing it on
 # distribution kernels (scripts/tests/dist-*.sh). Source after common.sh.
 
+# What the package leaves out of the ena directory: the Rust driver, which
+# needs a kernel built with Rust.
+DIST_LEAVES_OUT=rust
+
 # dist_version TREE OOT: <base release>+v<series revision>.<hash>: the
 # kernel release the series is based on (TREE's Makefile), the revision
 # the cover letter's newest "Changes in vN" names (v1 without one), and 12
-# hex digits of a hash over the package's sources (the C driver's files in
-# the ena directory at TREE's HEAD, as git lists them, and every file under
-# OOT), so that two packages with different sources never share a version.
+# hex digits of a hash over the package's sources (the ena directory's files
+# at TREE's HEAD but DIST_LEAVES_OUT, as git lists them, and every file
+# under OOT), so that two packages with different sources never share a
+# version.
 dist_version() {
 	local tree=$1 oot=$2 release rev id files
 	release=$(make -s -C "$tree" kernelversion 2>/dev/null) ||
 		die "cannot read the kernel version of $tree"
 	rev=$(sed -n 's/^Changes in v\([0-9][0-9]*\).*/\1/p' "$LAB_REPO/cover-letter.txt" | sort -n | tail -n 1)
-	# the C driver's files (the package leaves the Rust driver out)
 	files=$(git -C "$tree" ls-tree -r "HEAD:$LAB_ENA_DIR") ||
 		die "$tree has no $LAB_ENA_DIR at HEAD"
 	id=$({
-		grep -v "$(printf '\trust/')" <<<"$files"
+		grep -v "$(printf '\t')$DIST_LEAVES_OUT/" <<<"$files"
 		(cd "$oot" && find . -type f | LC_ALL=C sort | xargs sha256sum)
 	} | sha256sum | cut -c1-12)
 	printf '%s+v%s.%s\n' "$release" "${rev:-1}" "$id"

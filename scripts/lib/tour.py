@@ -82,6 +82,10 @@ class Sources:
                     break
         return self.cache[key]
 
+    def reg_name(self, off):
+        """the model's name of the register at BAR0 offset off"""
+        return self.regs.get(off, f"register 0x{off:x} (a queue doorbell or interrupt register)")
+
     def message(self, fmt):
         """where the model prints a message that starts with fmt: 'file.c:line func()'"""
         key = ("m", fmt)
@@ -233,9 +237,10 @@ def device_anchor(msg):
         return "reset"
     if msg.startswith("TX SQ ") and "-> packet" in msg:
         return "tx"
-    m = re.match(r"MSI-X vector (\d+)$", msg)
+    # vector 0's interrupts stay unpaired (see ANCHORS in tour_notes.py)
+    m = re.match(r"MSI-X vector ([1-9]\d*)$", msg)
     if m:
-        return "irq-mgmt" if m.group(1) == "0" else "irq-io"
+        return "irq-io"
     m = re.match(r"AENQ <- .* \(syndrome \d+\), tail (\d+)", msg)
     if m:
         return f"aenq:{int(m.group(1)) - 1}"
@@ -268,7 +273,7 @@ def device_steps(path, src):
                     fields = dm.groupdict()
                     if "reg" in fields:
                         off = int(fields["reg"], 16)
-                        fields["reg_name"] = self_reg(src, off)
+                        fields["reg_name"] = src.reg_name(off)
                     note = text.format(**fields)
                     where = src.message(fmt)
                     break
@@ -276,11 +281,6 @@ def device_steps(path, src):
             ev = Event("device", f"{who}: {msg}", note, note, where, "", device_anchor(msg))
             cur.append(ev)
     return steps
-
-
-def self_reg(src, off):
-    name = src.regs.get(off)
-    return name if name else f"register 0x{off:x} (a queue doorbell or interrupt register)"
 
 
 def merge(drv, dev):
@@ -335,7 +335,7 @@ def collapse(events):
     return out
 
 
-def render(step_no, total, name, info, events, width=100):
+def render(step_no, total, name, events, width=100):
     title, intro = STEPS.get(name, (name, ""))
     lines = [f"== step {step_no}/{total}: {title}"]
     lines += textwrap.wrap(intro, 76)
@@ -393,7 +393,7 @@ def main():
             out.append(f"== step {no}/{len(steps)}: {name}: not recorded (the guest stopped)")
             continue
         events = collapse(merge(driver_events(trace, src), dev.get(key, [])))
-        out += render(no, len(steps), name, info, events)
+        out += render(no, len(steps), name, events)
     sys.stdout.write("\n".join(out) + "\n")
 
 

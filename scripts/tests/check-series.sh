@@ -58,10 +58,15 @@ git -C "$W" commit -q -a -m "ena: add a bad helper" -m "For the checker's tests,
 # 3: a selftests patch under the driver's prefix.
 printf '# a comment\n' >>"$W/tools/testing/selftests/drivers/net/hw/Makefile"
 git -C "$W" commit -q -a -s -m "net: ena: comment the hw tests' Makefile" -m "A selftests patch is named after its directory."
-# 4: a Rust module, badly formatted and with an unused variable.
-mkdir -p "$W/$LAB_ENA_DIR/rust_t"
-printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += rust_t.o\n' >"$W/$LAB_ENA_DIR/rust_t/Makefile"
-cat >"$W/$LAB_ENA_DIR/rust_t/rust_t.rs" <<'EOF'
+
+# commit_rust_module NAME SUBJECT MESSAGE: a Rust module NAME in its own
+# directory under the ena directory, the body of its init() from stdin.
+commit_rust_module() {
+	local dir=$W/$LAB_ENA_DIR/$1
+	mkdir -p "$dir"
+	printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += %s.o\n' "$1" >"$dir/Makefile"
+	{
+		cat <<EOF
 // SPDX-License-Identifier: GPL-2.0
 
 //! A module for the checker's tests.
@@ -69,55 +74,36 @@ cat >"$W/$LAB_ENA_DIR/rust_t/rust_t.rs" <<'EOF'
 use kernel::prelude::*;
 
 module! {
-    type: RustT,
-    name: "rust_t",
+    type: Test,
+    name: "$1",
     authors: ["Ann Tester"],
     description: "checker test",
     license: "GPL",
 }
 
-struct RustT;
+struct Test;
 
-impl kernel::Module for RustT {
+impl kernel::Module for Test {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let   unused = 1;
-        Ok(RustT)
-    }
-}
 EOF
-git -C "$W" add -A
-git -C "$W" commit -q -s -m "net: ena: add a Rust test module" -m "The Rust checks must catch it."
+		cat
+		printf '        Ok(Test)\n    }\n}\n'
+	} >"$dir/$1.rs"
+	git -C "$W" add -A
+	git -C "$W" commit -q -s -m "$2" -m "$3"
+}
+
+# 4: a Rust module, badly formatted and with an unused variable.
+commit_rust_module rust_t "net: ena: add a Rust test module" "The Rust checks must catch it." <<'EOF'
+        let   unused = 1;
+EOF
 
 # 5: a Rust module rustfmt accepts, with something clippy rejects.
-mkdir -p "$W/$LAB_ENA_DIR/rust_c"
-printf '# SPDX-License-Identifier: GPL-2.0\nobj-m += rust_c.o\n' >"$W/$LAB_ENA_DIR/rust_c/Makefile"
-cat >"$W/$LAB_ENA_DIR/rust_c/rust_c.rs" <<'EOF'
-// SPDX-License-Identifier: GPL-2.0
-
-//! A module for the checker's tests.
-
-use kernel::prelude::*;
-
-module! {
-    type: RustC,
-    name: "rust_c",
-    authors: ["Ann Tester"],
-    description: "checker test",
-    license: "GPL",
-}
-
-struct RustC;
-
-impl kernel::Module for RustC {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+commit_rust_module rust_c "net: ena: add another Rust test module" "Clippy must catch it." <<'EOF'
         let value = 1u32;
         pr_info!("{}\n", u32::from(value));
-        Ok(RustC)
-    }
-}
 EOF
-git -C "$W" add -A
-git -C "$W" commit -q -s -m "net: ena: add another Rust test module" -m "Clippy must catch it."
+
 "$LAB_SCRIPTS/export-series" "$W" >/dev/null
 
 rc=0

@@ -16,17 +16,15 @@ lab_enter_root "$0" "$@"
 # a run directory which is gone or has no live owner (a vm-run of someone
 # else that is running now is not a leftover)
 leftovers() {
-	local dir owner line
+	local dir line
 	for dir in "$LAB_WORK"/run.*; do
 		[ -d "$dir" ] || continue
-		owner=$(cat "$dir/owner" 2>/dev/null) || owner=
-		[ -n "$owner" ] && kill -0 "$owner" 2>/dev/null || echo "$dir"
+		run_dir_owned "$dir" || echo "$dir"
 	done
 	(pgrep -a -f "ena-model --socket $LAB_WORK/run\\.|vfio-user-pci.*$LAB_WORK/run\\." ||
 		true) | while read -r line; do
 			dir=$(grep -o "$LAB_WORK/run\\.[A-Za-z0-9]*" <<<"$line" | head -n 1)
-			owner=$(cat "$dir/owner" 2>/dev/null) || owner=
-			[ -n "$owner" ] && kill -0 "$owner" 2>/dev/null || echo "$line"
+			run_dir_owned "$dir" || echo "$line"
 		done
 }
 
