@@ -11,13 +11,15 @@
 //! new, so the device never has to tell where it stopped. Both phases flip at
 //! each wrap of their ring.
 //!
-//! This queue is polled: commands complete in the order they are submitted,
-//! one at a time.
+//! Commands run one at a time, under the lock that owns this queue. During
+//! initialisation the driver polls for the completion; once the management
+//! interrupt (MSI-X vector 0) is set up, it sleeps until the interrupt
+//! handler wakes it (see `device.rs`).
 
 use kernel::{
     device::{Bound, Device},
     dma::Coherent,
-    io::{io_project, io_read, poll::read_poll_timeout, Io},
+    io::{io_project, io_read, io_write, Io},
     prelude::*,
     sync::barrier::{dma_mb, Read},
     time::Delta,
@@ -25,7 +27,7 @@ use kernel::{
 
 use crate::{
     defs::{self, AcqEntry, AqEntry},
-    regs::{self, Bar0},
+    regs::{self, Bar0Handle},
 };
 
 /// Entries in each of the two rings (a power of 2).
@@ -41,7 +43,14 @@ pub(crate) struct AdminStats {
     pub(crate) completed: u64,
     /// Completions with an error status.
     pub(crate) failed: u64,
+    /// Commands abandoned: no completion in time, or one the device should
+    /// not have written.
+    pub(crate) aborted: u64,
     pub(crate) timeouts: u64,
+    /// Timeouts whose completion was there, without its interrupt.
+    pub(crate) missed_interrupts: u64,
+    /// Commands completed in interrupt mode (after initialisation).
+    pub(crate) by_interrupt: u64,
 }
 
 /// The admin queue pair.
@@ -53,13 +62,16 @@ pub(crate) struct AdminQueue {
     cq_head: u16,
     cq_phase: u8,
     next_command_id: u16,
-    timeout: Delta,
+    /// How long a command may take.
+    pub(crate) timeout: Delta,
+    /// Completions are signalled by the management interrupt.
+    pub(crate) interrupt_mode: bool,
     pub(crate) stats: AdminStats,
 }
 
 impl AdminQueue {
     /// Allocates both rings (zeroed: no entry is valid yet).
-    pub(crate) fn new(dev: &Device<Bound>, timeout: Delta) -> Result<Self> {
+    pub(crate) fn new(dev: &Device<Bound>) -> Result<Self> {
         Ok(Self {
             sq: Coherent::zeroed_slice(dev, usize::from(DEPTH), GFP_KERNEL)?,
             cq: Coherent::zeroed_slice(dev, usize::from(DEPTH), GFP_KERNEL)?,
@@ -68,97 +80,101 @@ impl AdminQueue {
             cq_head: 0,
             cq_phase: 1,
             next_command_id: 0,
-            timeout,
+            timeout: DEFAULT_TIMEOUT,
+            interrupt_mode: false,
             stats: AdminStats::default(),
         })
     }
 
-    /// Tells the device where the rings are and how they are shaped.
-    pub(crate) fn program(&self, bar: &Bar0<'_>) {
+    /// Starts both rings over, as a device reset does on its side, and tells
+    /// the device where they are and how they are shaped.
+    pub(crate) fn program(&mut self, bar: &Bar0Handle) -> Result {
+        for i in 0..usize::from(DEPTH) {
+            io_write!(self.cq, [try: i].flags, 0);
+        }
+        self.sq_tail = 0;
+        self.sq_phase = 1;
+        self.cq_head = 0;
+        self.cq_phase = 1;
+        self.interrupt_mode = false;
+
         let entry = defs::ADMIN_ENTRY_SIZE as u16;
         let sq = self.sq.dma_address();
         let cq = self.cq.dma_address();
-
-        bar.write_reg(regs::AQ_BASE_LO::zeroed().with_value(sq as u32));
-        bar.write_reg(regs::AQ_BASE_HI::zeroed().with_value((sq >> 32) as u32));
-        bar.write_reg(regs::ACQ_BASE_LO::zeroed().with_value(cq as u32));
-        bar.write_reg(regs::ACQ_BASE_HI::zeroed().with_value((cq >> 32) as u32));
-        bar.write_reg(
-            regs::AQ_CAPS::zeroed()
-                .with_depth(DEPTH)
-                .with_entry_size(entry),
-        );
-        bar.write_reg(
-            regs::ACQ_CAPS::zeroed()
-                .with_depth(DEPTH)
-                .with_entry_size(entry),
-        );
+        bar.with(|bar| {
+            bar.write_reg(regs::AQ_BASE_LO::zeroed().with_value(sq as u32));
+            bar.write_reg(regs::AQ_BASE_HI::zeroed().with_value((sq >> 32) as u32));
+            bar.write_reg(regs::ACQ_BASE_LO::zeroed().with_value(cq as u32));
+            bar.write_reg(regs::ACQ_BASE_HI::zeroed().with_value((cq >> 32) as u32));
+            bar.write_reg(
+                regs::AQ_CAPS::zeroed()
+                    .with_depth(DEPTH)
+                    .with_entry_size(entry),
+            );
+            bar.write_reg(
+                regs::ACQ_CAPS::zeroed()
+                    .with_depth(DEPTH)
+                    .with_entry_size(entry),
+            );
+        })
     }
 
-    /// Submits `cmd`, waits for its completion and returns it.
-    ///
-    /// An error status becomes the error the C driver gives it; no
-    /// completion within the timeout is `ETIMEDOUT`, after which the queue
-    /// must not be used until the device is reset.
-    pub(crate) fn execute(&mut self, bar: &Bar0<'_>, mut cmd: AqEntry) -> Result<AcqEntry> {
+    /// Writes `cmd` to the ring and rings the doorbell; returns its command id.
+    pub(crate) fn submit(&mut self, bar: &Bar0Handle, mut cmd: AqEntry) -> Result<u16> {
         let command_id = self.next_command_id & defs::COMMAND_ID_MASK;
-        self.next_command_id = self.next_command_id.wrapping_add(1);
         cmd.command_id = command_id;
         cmd.flags = (cmd.flags & !defs::AQ_FLAG_PHASE) | self.sq_phase;
 
         let slot = usize::from(self.sq_tail % DEPTH);
         io_project!(self.sq, [try: slot]).copy_write(cmd);
-        self.sq_tail = self.sq_tail.wrapping_add(1);
+        let tail = self.sq_tail.wrapping_add(1);
+        // The doorbell's MMIO write is ordered after the entry's memory writes.
+        bar.with(|bar| bar.write_reg(regs::AQ_DB::zeroed().with_tail(u32::from(tail))))?;
+
+        self.next_command_id = self.next_command_id.wrapping_add(1);
+        self.sq_tail = tail;
         if self.sq_tail % DEPTH == 0 {
             self.sq_phase ^= 1;
         }
-        // The doorbell's MMIO write is ordered after the entry's memory writes.
-        bar.write_reg(regs::AQ_DB::zeroed().with_tail(u32::from(self.sq_tail)));
         self.stats.submitted += 1;
-
-        let comp = self.wait_completion()?;
-        if comp.command_id & defs::COMMAND_ID_MASK != command_id {
-            // A completion for a command not in flight: the device is confused.
-            return Err(EIO);
-        }
-        self.stats.completed += 1;
-        defs::status_to_result(comp.status).inspect_err(|_| self.stats.failed += 1)?;
-        Ok(comp)
+        Ok(command_id)
     }
 
-    fn wait_completion(&mut self) -> Result<AcqEntry> {
+    /// The next completion, if the device has written one.
+    pub(crate) fn poll(&mut self) -> Option<AcqEntry> {
         let slot = usize::from(self.cq_head % DEPTH);
-        let phase = self.cq_phase;
-
-        read_poll_timeout(
-            || Ok(io_read!(self.cq, [try: slot].flags)),
-            |flags| flags & defs::ACQ_FLAG_PHASE == phase,
-            Delta::from_micros(20),
-            self.timeout,
-        )
-        .inspect_err(|e| {
-            if *e == ETIMEDOUT {
-                self.stats.timeouts += 1;
-            }
-        })?;
+        if io_read!(self.cq, [panic: slot].flags) & defs::ACQ_FLAG_PHASE != self.cq_phase {
+            return None;
+        }
         // The phase says the entry is complete: read the rest only after it.
         dma_mb(Read);
-        let comp = io_project!(self.cq, [try: slot]).copy_read();
+        let comp = io_project!(self.cq, [panic: slot]).copy_read();
         self.cq_head = self.cq_head.wrapping_add(1);
         if self.cq_head % DEPTH == 0 {
             self.cq_phase ^= 1;
         }
+        Some(comp)
+    }
+
+    /// Checks the completion of command `command_id`: an error status
+    /// becomes the error the C driver gives it.
+    pub(crate) fn finish(&mut self, command_id: u16, comp: AcqEntry) -> Result<AcqEntry> {
+        if comp.command_id & defs::COMMAND_ID_MASK != command_id {
+            // A completion for a command not in flight: the device is confused.
+            self.stats.aborted += 1;
+            return Err(EIO);
+        }
+        self.stats.completed += 1;
+        if self.interrupt_mode {
+            self.stats.by_interrupt += 1;
+        }
+        defs::status_to_result(comp.status).inspect_err(|_| self.stats.failed += 1)?;
         Ok(comp)
     }
 
-    /// `GET_FEATURE` for feature `id`, its answer as `T`.
-    pub(crate) fn get_feature<T: FromBytes>(
-        &mut self,
-        bar: &Bar0<'_>,
-        id: u8,
-        version: u8,
-    ) -> Result<T> {
-        self.execute(bar, AqEntry::get_feature(id, version))?
-            .answer()
+    /// Counts a command abandoned for lack of a completion.
+    pub(crate) fn timed_out(&mut self) {
+        self.stats.timeouts += 1;
+        self.stats.aborted += 1;
     }
 }

@@ -4,57 +4,44 @@
 //!
 //! A re-implementation of what the C driver (`ena`) does from probe until it
 //! would register a network interface: register reads (readless or plain),
-//! the device reset and version checks, the DMA width, the admin queue and
-//! feature discovery. What the device offers is shown in debugfs. It
-//! registers no network interface, and it matches no device by itself: a
-//! function is bound to it with `driver_override`, so the C driver stays the
-//! one that drives ENA devices by default.
+//! the device reset and version checks, the DMA width, the admin queue,
+//! feature discovery and configuration, the asynchronous event queue on the
+//! management interrupt, and the keep-alive watchdog that resets and
+//! re-initialises the device when it stops answering. What the device offers
+//! and what happened since are shown in debugfs. It registers no network
+//! interface, and it matches no device by itself: a function is bound to it
+//! with `driver_override`, so the C driver stays the one that drives ENA
+//! devices by default.
 
 use core::fmt;
 use kernel::{
     debugfs::{Dir, File},
     device::Core,
-    dma::{Device as _, DmaMask},
-    io::{poll::read_poll_timeout, Io},
-    new_mutex, pci,
+    irq, pci,
     prelude::*,
     str::CString,
-    sync::Mutex,
-    time::{Delta, Instant, Monotonic},
+    sync::Arc,
 };
 
 mod admin;
+mod aenq;
 mod defs;
+mod device;
 mod mmio;
 mod regs;
 
-use admin::{AdminQueue, AdminStats};
-use defs::{feature, DeviceAttributes, HwHints, Llq, MaxQueuesExt, Offloads};
-use mmio::RegisterReader;
-use regs::{offset, Bar0, ResetReason};
+use defs::aenq_group;
+use device::{ManagementIrq, Shared, State};
+use regs::{Bar0Handle, ResetReason};
 
-/// Bit 0 of the PCI revision id: the device does not offer readless reads.
-const REVISION_NO_READLESS: u8 = 1 << 0;
+/// debugfs `device`: what the device is and offers, from its last bring-up.
+struct DeviceView(Arc<Shared>);
 
-/// What the driver learnt from the device, as debugfs shows it.
-#[derive(Default)]
-struct DeviceInfo {
-    readless: bool,
-    version: (u8, u8),
-    controller_version: (u8, u8, u8, u8),
-    dma_width: u8,
-    attributes: DeviceAttributes,
-    queues: Option<MaxQueuesExt>,
-    hints: Option<HwHints>,
-    offloads: Option<Offloads>,
-    llq: Option<Llq>,
-    admin: AdminStats,
-    probe_time_us: i64,
-}
-
-impl fmt::Debug for DeviceInfo {
+impl fmt::Debug for DeviceView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let a = &self.attributes;
+        let state = self.0.state.lock();
+        let info = &state.info;
+        let a = &info.attributes;
         let m = a.mac_addr;
         writeln!(
             f,
@@ -62,20 +49,21 @@ impl fmt::Debug for DeviceInfo {
             m[0], m[1], m[2], m[3], m[4], m[5]
         )?;
         writeln!(f, "max_mtu: {}", a.max_mtu)?;
-        writeln!(f, "version: {}.{}", self.version.0, self.version.1)?;
-        let c = self.controller_version;
+        writeln!(f, "version: {}.{}", info.version.0, info.version.1)?;
+        let c = info.controller_version;
         writeln!(
             f,
             "controller_version: {}.{}.{} (implementation {})",
             c.1, c.2, c.3, c.0
         )?;
-        writeln!(f, "readless: {}", if self.readless { "yes" } else { "no" })?;
-        writeln!(f, "dma_width: {}", self.dma_width)?;
+        let readless = if state.readless() { "yes" } else { "no" };
+        writeln!(f, "readless: {}", readless)?;
+        writeln!(f, "dma_width: {}", info.dma_width)?;
         writeln!(f, "impl_id: {}", a.impl_id)?;
         writeln!(f, "device_version: {:#x}", a.device_version)?;
         writeln!(f, "supported_features: {:#010x}", a.supported_features)?;
         writeln!(f, "capabilities: {:#x}", a.capabilities)?;
-        if let Some(q) = &self.queues {
+        if let Some(q) = &info.queues {
             writeln!(f, "max_tx_queues: {}", q.max_tx_sq_num)?;
             writeln!(f, "max_rx_queues: {}", q.max_rx_sq_num)?;
             writeln!(f, "max_tx_depth: {}", q.max_tx_sq_depth)?;
@@ -84,169 +72,131 @@ impl fmt::Debug for DeviceInfo {
             writeln!(f, "max_tx_descs_per_packet: {}", q.max_per_packet_tx_descs)?;
             writeln!(f, "max_rx_descs_per_packet: {}", q.max_per_packet_rx_descs)?;
         }
-        if let Some(o) = &self.offloads {
+        if let Some(o) = &info.offloads {
             writeln!(f, "offloads_tx: {:#x}", o.tx)?;
             writeln!(f, "offloads_rx: {:#x}", o.rx_supported)?;
         }
-        if let Some(h) = &self.hints {
-            writeln!(f, "hint_mmio_read_timeout_ms: {}", h.mmio_read_timeout)?;
-            writeln!(f, "hint_driver_watchdog_ms: {}", h.driver_watchdog_timeout)?;
-            writeln!(f, "hint_admin_timeout_ms: {}", h.admin_completion_timeout)?;
+        match &info.hints {
+            Some(h) => {
+                writeln!(f, "hint_mmio_read_timeout_ms: {}", h.mmio_read_timeout)?;
+                writeln!(f, "hint_driver_watchdog_ms: {}", h.driver_watchdog_timeout)?;
+                writeln!(f, "hint_admin_timeout_ms: {}", h.admin_completion_timeout)?;
+            }
+            None => writeln!(f, "hints: none")?,
         }
-        if let Some(l) = &self.llq {
-            writeln!(f, "llq_max_queues: {}", l.max_llq_num)?;
-            writeln!(f, "llq_max_depth: {}", l.max_llq_depth)?;
-            writeln!(f, "llq_entry_sizes: {:#x}", l.entry_size_ctrl_supported)?;
+        match &info.llq {
+            Some(l) => {
+                writeln!(f, "llq_max_queues: {}", l.max_llq_num)?;
+                writeln!(f, "llq_max_depth: {}", l.max_llq_depth)?;
+                writeln!(f, "llq_entry_sizes: {:#x}", l.entry_size_ctrl_supported)?;
+            }
+            None => writeln!(f, "llq: none")?,
         }
-        writeln!(f, "admin_submitted: {}", self.admin.submitted)?;
-        writeln!(f, "admin_completed: {}", self.admin.completed)?;
-        writeln!(f, "admin_failed: {}", self.admin.failed)?;
-        writeln!(f, "admin_timeouts: {}", self.admin.timeouts)?;
-        write!(f, "probe_time_us: {}", self.probe_time_us)
+        writeln!(f, "admin_timeout_ms: {}", state.admin.timeout.as_millis())?;
+        match state.keep_alive_timeout {
+            Some(t) => writeln!(f, "keep_alive_timeout_ms: {}", t.as_millis())?,
+            None => writeln!(f, "keep_alive_timeout_ms: none")?,
+        }
+        writeln!(
+            f,
+            "aenq_supported_groups: {:#x}",
+            info.aenq.supported_groups
+        )?;
+        writeln!(f, "aenq_enabled_groups: {:#x}", info.aenq.enabled_groups)?;
+        let sent = if info.host_info_sent { "yes" } else { "no" };
+        writeln!(f, "host_info_sent: {}", sent)?;
+        write!(f, "bring_up_time_us: {}", info.bring_up_time_us)
+    }
+}
+
+/// debugfs `state`: what happened since the last bring-up, and resets.
+struct StateView(Arc<Shared>);
+
+impl fmt::Debug for StateView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.0.state.lock();
+        let admin = &state.admin.stats;
+        writeln!(f, "admin_submitted: {}", admin.submitted)?;
+        writeln!(f, "admin_completed: {}", admin.completed)?;
+        writeln!(f, "admin_failed: {}", admin.failed)?;
+        writeln!(f, "admin_aborted: {}", admin.aborted)?;
+        writeln!(f, "admin_timeouts: {}", admin.timeouts)?;
+        writeln!(f, "admin_missed_interrupts: {}", admin.missed_interrupts)?;
+        writeln!(f, "admin_by_interrupt: {}", admin.by_interrupt)?;
+        let mode = if state.admin.interrupt_mode {
+            "interrupt"
+        } else {
+            "polling"
+        };
+        writeln!(f, "admin_mode: {}", mode)?;
+        let events = &state.events;
+        for (name, count) in aenq_group::NAMES.iter().zip(events.by_group) {
+            writeln!(f, "aenq_{}: {}", name, count)?;
+        }
+        writeln!(f, "aenq_unknown: {}", events.unknown)?;
+        match events.last_keep_alive {
+            Some(t) => writeln!(f, "keep_alive_age_ms: {}", t.elapsed().as_millis())?,
+            None => writeln!(f, "keep_alive_age_ms: none")?,
+        }
+        writeln!(f, "rx_drops: {}", events.rx_drops)?;
+        writeln!(f, "tx_drops: {}", events.tx_drops)?;
+        let link = match events.link_up {
+            Some(true) => "up",
+            Some(false) => "down",
+            None => "unknown",
+        };
+        writeln!(f, "link: {}", link)?;
+        writeln!(f, "resets: {}", state.resets)?;
+        match state.last_reset {
+            Some(r) => writeln!(f, "last_reset_reason: {:?} ({})", r, r as u32)?,
+            None => writeln!(f, "last_reset_reason: none")?,
+        }
+        write!(f, "failed: {}", if state.failed { "yes" } else { "no" })
+    }
+}
+
+/// debugfs `basic_stats`: the device's traffic counters, asked for with an
+/// admin command at each read.
+struct StatsView(Arc<Shared>);
+
+impl fmt::Debug for StatsView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const NAMES: [&str; 6] = [
+            "tx_bytes",
+            "tx_packets",
+            "rx_bytes",
+            "rx_packets",
+            "rx_drops",
+            "tx_drops",
+        ];
+        match self.0.basic_stats() {
+            Ok(stats) => {
+                for (i, name) in NAMES.iter().enumerate() {
+                    writeln!(f, "{}: {}", name, stats.get(i))?;
+                }
+                write!(f, "status: ok")
+            }
+            Err(e) => write!(f, "status: {:?}", e),
+        }
     }
 }
 
 /// A bound ENA function.
 #[pin_data]
 struct EnaRust<'bound> {
-    pdev: &'bound pci::Device,
     // Dropped first: debugfs must be gone before what it shows.
     _debugfs: Dir,
     #[pin]
-    _info: File<DeviceInfo>,
-    admin: AdminQueue,
+    _device: File<DeviceView>,
     #[pin]
-    registers: Mutex<RegisterReader>,
-    bar: Bar0<'bound>,
-}
-
-/// Waits until `DEV_STS.reset_in_progress` is `in_progress`.
-fn wait_reset_state(
-    registers: &mut RegisterReader,
-    bar: &Bar0<'_>,
-    in_progress: bool,
-    timeout: Delta,
-) -> Result {
-    read_poll_timeout(
-        || {
-            registers
-                .read(bar, offset::DEV_STS)
-                .map(regs::DEV_STS::from_raw)
-        },
-        |sts| sts.reset_in_progress() == in_progress,
-        Delta::from_millis(1),
-        timeout,
-    )?;
-    Ok(())
-}
-
-/// Resets the device, telling it why; returns the admin command timeout it asks for.
-fn reset_device(
-    registers: &mut RegisterReader,
-    bar: &Bar0<'_>,
-    reason: ResetReason,
-) -> Result<Delta> {
-    let sts = regs::DEV_STS::from_raw(registers.read(bar, offset::DEV_STS)?);
-    if !sts.ready() {
-        return Err(EINVAL);
-    }
-    let caps = regs::CAPS::from_raw(registers.read(bar, offset::CAPS)?);
-    let timeout = caps.reset_timeout().get();
-    if timeout == 0 {
-        return Err(EINVAL);
-    }
-    let timeout = Delta::from_millis(100 * i64::from(timeout));
-
-    bar.write_reg(
-        regs::DEV_CTL::zeroed()
-            .with_dev_reset(true)
-            .try_with_reset_reason(reason as u32)?,
-    );
-    // The reset forgets where readless answers go.
-    registers.program(bar);
-    wait_reset_state(registers, bar, true, timeout)?;
-    bar.write_reg(regs::DEV_CTL::zeroed());
-    wait_reset_state(registers, bar, false, timeout)?;
-
-    let admin_timeout = caps.admin_cmd_to().get();
-    Ok(if admin_timeout == 0 {
-        admin::DEFAULT_TIMEOUT
-    } else {
-        Delta::from_millis(100 * i64::from(admin_timeout))
-    })
-}
-
-/// Everything the probe does before the driver data exists.
-fn init_device(
-    pdev: &pci::Device<Core<'_>>,
-    bar: &Bar0<'_>,
-) -> Result<(RegisterReader, AdminQueue, DeviceInfo)> {
-    let start = Instant::<Monotonic>::now();
-    let mut info = DeviceInfo {
-        readless: pdev.revision_id() & REVISION_NO_READLESS == 0,
-        ..Default::default()
-    };
-    let mut registers = RegisterReader::new(pdev.as_ref(), info.readless)?;
-    registers.program(bar);
-
-    let admin_timeout = reset_device(&mut registers, bar, ResetReason::Normal)?;
-
-    let ver = regs::VERSION::from_raw(registers.read(bar, offset::VERSION)?);
-    let ctrl = regs::CONTROLLER_VERSION::from_raw(registers.read(bar, offset::CONTROLLER_VERSION)?);
-    info.version = (ver.major(), ver.minor());
-    info.controller_version = (ctrl.impl_id(), ctrl.major(), ctrl.minor(), ctrl.subminor());
-    dev_info!(
-        pdev,
-        "ENA device version {}.{}, controller version {}.{}.{}\n",
-        ver.major(),
-        ver.minor(),
-        ctrl.major(),
-        ctrl.minor(),
-        ctrl.subminor()
-    );
-
-    let caps = regs::CAPS::from_raw(registers.read(bar, offset::CAPS)?);
-    info.dma_width = caps.dma_addr_width();
-    let mask = DmaMask::try_new(u32::from(info.dma_width))?;
-    // SAFETY: Nothing else allocates or maps DMA memory for this device while
-    // its probe runs.
-    unsafe { pdev.dma_set_mask_and_coherent(mask)? };
-
-    let mut admin = AdminQueue::new(pdev.as_ref(), admin_timeout)?;
-    admin.program(bar);
-    // Admin completions are polled.
-    bar.write_reg(regs::INTR_MASK::zeroed().with_admin_masked(true));
-
-    if let Err(e) = discover(&mut admin, bar, &mut info) {
-        dev_err!(pdev, "feature discovery failed: {:?}\n", e);
-        // The device may still answer a command that timed out: stop it
-        // before the rings are freed.
-        let _ = reset_device(&mut registers, bar, ResetReason::Normal);
-        return Err(e);
-    }
-    info.admin = admin.stats;
-    info.probe_time_us = start.elapsed().as_micros_ceil();
-    Ok((registers, admin, info))
-}
-
-/// Asks the device what it is and what it offers.
-fn discover(admin: &mut AdminQueue, bar: &Bar0<'_>, info: &mut DeviceInfo) -> Result {
-    info.attributes = admin.get_feature(bar, feature::DEVICE_ATTRIBUTES, 0)?;
-    let attr = info.attributes;
-    if attr.supports(feature::MAX_QUEUES_EXT) {
-        info.queues =
-            Some(admin.get_feature(bar, feature::MAX_QUEUES_EXT, defs::FEATURE_VERSION_1)?);
-    }
-    if attr.supports(feature::HW_HINTS) {
-        info.hints = Some(admin.get_feature(bar, feature::HW_HINTS, 0)?);
-    }
-    if attr.supports(feature::STATELESS_OFFLOAD) {
-        info.offloads = Some(admin.get_feature(bar, feature::STATELESS_OFFLOAD, 0)?);
-    }
-    if attr.supports(feature::LLQ) {
-        info.llq = Some(admin.get_feature(bar, feature::LLQ, defs::FEATURE_VERSION_1)?);
-    }
-    Ok(())
+    _state: File<StateView>,
+    #[pin]
+    _basic_stats: File<StatsView>,
+    /// Freed before the vectors it uses.
+    #[pin]
+    irq: irq::ThreadedRegistration<'bound, ManagementIrq>,
+    vectors: pci::IrqVectorRegistration<'bound>,
+    shared: Arc<Shared>,
 }
 
 kernel::pci_device_table!(PCI_TABLE, <EnaRustDriver as pci::Driver>::IdInfo, []);
@@ -267,8 +217,19 @@ impl pci::Driver for EnaRustDriver {
             pdev.enable_device_mem()?;
             pdev.set_master();
             let bar = pdev.iomap_region_sized::<{ regs::BAR0_SIZE }>(0, c"ena_rust")?;
-            let (registers, admin, info) = init_device(pdev, &bar)?;
-            let mac = info.attributes.mac_addr;
+            let bar = Bar0Handle::new(bar)?;
+            let state = State::new(pdev, &bar)?;
+            let shared = Arc::pin_init(Shared::new(pdev.into(), bar, state), GFP_KERNEL)?;
+            // On failure from here on, dropping `shared` stops the device.
+            if let Err(e) = shared
+                .state
+                .lock()
+                .bring_up(&shared.bar, ResetReason::Normal)
+            {
+                dev_err!(pdev, "device initialisation failed: {:?}\n", e);
+                return Err(e);
+            }
+            let mac = shared.state.lock().info.attributes.mac_addr;
             dev_info!(
                 pdev,
                 "ENA found, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, admin queue ready\n",
@@ -280,24 +241,47 @@ impl pci::Driver for EnaRustDriver {
                 mac[5]
             );
 
+            let msix = pci::IrqTypes::default().with(pci::IrqType::MsiX);
+            let vectors = pdev.alloc_irq_vectors(1, 1, msix)?;
             let name = CString::try_from_fmt(fmt!("ena_rust-{}", pdev.as_ref().name()))?;
             let debugfs = Dir::new(&name);
             Ok(try_pin_init!(EnaRust {
-                pdev,
-                _info <- debugfs.read_only_file(c"device", info),
+                vectors,
+                irq <- {
+                    // SAFETY: `vectors` is a field of the pinned driver data,
+                    // initialised above and dropped after `irq` (field
+                    // order), so it outlives the registration made from it.
+                    let vectors: &'bound pci::IrqVectorRegistration<'bound> =
+                        unsafe { &*core::ptr::from_ref(vectors) };
+                    let request = vectors.index(0)?.into();
+                    let handler = Ok::<_, Error>(ManagementIrq(shared.clone()));
+                    // SAFETY: The registration is a pinned field of the
+                    // driver data, which is dropped, never forgotten.
+                    unsafe {
+                        irq::ThreadedRegistration::new(
+                            request,
+                            irq::Flags::TRIGGER_NONE,
+                            c"ena_rust-mgmnt",
+                            handler,
+                        )
+                    }
+                },
+                _device <- debugfs.read_only_file(c"device", DeviceView(shared.clone())),
+                _state <- debugfs.read_only_file(c"state", StateView(shared.clone())),
+                _basic_stats <- debugfs.read_only_file(c"basic_stats", StatsView(shared.clone())),
                 _debugfs: debugfs,
-                admin,
-                registers <- new_mutex!(registers),
-                bar,
+                shared: shared.clone(),
+                _: {
+                    shared.start()?;
+                },
             }))
         })
     }
 
     fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
-        // Stop the device's DMA before the rings and the response buffer go.
-        let mut registers = this.registers.lock();
-        match reset_device(&mut registers, &this.bar, ResetReason::Normal) {
-            Ok(_) => dev_info!(pdev, "device reset, unbound\n"),
+        // Stop the watchdog and the device's DMA before the rings go.
+        match this.shared.stop() {
+            Ok(()) => dev_info!(pdev, "device reset, unbound\n"),
             Err(e) => dev_warn!(pdev, "reset at unbind failed: {:?}\n", e),
         }
     }

@@ -19,7 +19,7 @@ use kernel::{
     time::{delay::udelay, Delta, Instant, Monotonic},
 };
 
-use crate::regs::{self, Bar0};
+use crate::regs::{self, Bar0Handle};
 
 /// Where the device writes a readless read's answer.
 #[repr(C)]
@@ -36,14 +36,17 @@ unsafe impl kernel::transmute::AsBytes for ReadlessResponse {}
 // SAFETY: As above, any bytes the device writes form a valid value.
 unsafe impl kernel::transmute::FromBytes for ReadlessResponse {}
 
-/// How long a readless read may take (the C driver's default, 200 ms).
-const READLESS_TIMEOUT: Delta = Delta::from_millis(200);
+/// How long a readless read may take when the device gives no hint (the C
+/// driver's default).
+pub(crate) const DEFAULT_TIMEOUT: Delta = Delta::from_millis(200);
 
 /// Reads device registers.
 pub(crate) struct RegisterReader {
     /// The response buffer; `None` in plain MMIO mode.
     response: Option<Coherent<ReadlessResponse>>,
     seq: u16,
+    /// How long a readless read may take.
+    pub(crate) timeout: Delta,
 }
 
 impl RegisterReader {
@@ -54,37 +57,51 @@ impl RegisterReader {
         } else {
             None
         };
-        Ok(Self { response, seq: 0 })
+        Ok(Self {
+            response,
+            seq: 0,
+            timeout: DEFAULT_TIMEOUT,
+        })
     }
 
     /// Tells the device where to write readless answers.
-    pub(crate) fn program(&self, bar: &Bar0<'_>) {
-        if let Some(response) = &self.response {
-            let addr = response.dma_address();
+    pub(crate) fn program(&self, bar: &Bar0Handle) -> Result {
+        let Some(response) = &self.response else {
+            return Ok(());
+        };
+        let addr = response.dma_address();
+        bar.with(|bar| {
             bar.write_reg(regs::MMIO_RESP_LO::zeroed().with_value(addr as u32));
             bar.write_reg(regs::MMIO_RESP_HI::zeroed().with_value((addr >> 32) as u32));
-        }
+        })
+    }
+
+    /// Whether reads go through the response buffer.
+    pub(crate) fn readless(&self) -> bool {
+        self.response.is_some()
     }
 
     /// Reads the 32-bit register at `off`.
-    pub(crate) fn read(&mut self, bar: &Bar0<'_>, off: u16) -> Result<u32> {
+    pub(crate) fn read(&mut self, bar: &Bar0Handle, off: u16) -> Result<u32> {
         let Some(response) = &self.response else {
-            return bar.try_read32(usize::from(off));
+            return bar.with(|bar| bar.try_read32(usize::from(off)))?;
         };
 
         self.seq = self.seq.wrapping_add(1);
         let seq = self.seq;
         // A request id the answer cannot have, so that a stale one is not taken.
         io_write!(response, .req_id, seq.wrapping_add(0xdead));
-        bar.write_reg(
-            regs::MMIO_REG_READ::zeroed()
-                .with_reg_off(off)
-                .with_req_id(seq),
-        );
+        bar.with(|bar| {
+            bar.write_reg(
+                regs::MMIO_REG_READ::zeroed()
+                    .with_reg_off(off)
+                    .with_req_id(seq),
+            )
+        })?;
 
         let start = Instant::<Monotonic>::now();
         while io_read!(response, .req_id) != seq {
-            if start.elapsed() > READLESS_TIMEOUT {
+            if start.elapsed() > self.timeout {
                 return Err(ETIMEDOUT);
             }
             udelay(Delta::from_micros(1));

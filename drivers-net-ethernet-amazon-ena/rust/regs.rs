@@ -5,13 +5,29 @@
 //! Offsets and field layouts are those of the ENA interface (the C driver's
 //! `ena_regs_defs.h` names the same registers `ENA_REGS_*`).
 
-use kernel::{io::register, pci};
+use kernel::{io::register, pci, prelude::*};
 
 /// The part of BAR0 the registers below occupy: what the mapping must cover.
 pub(crate) const BAR0_SIZE: usize = 0x100;
 
 /// BAR0 as the driver maps it.
 pub(crate) type Bar0<'a> = pci::Bar<'a, BAR0_SIZE>;
+
+/// BAR0 for code that outlives a probe or unbind call: the interrupt
+/// handler and the watchdog. Access ends when the device is unbound.
+pub(crate) struct Bar0Handle(pci::DevresBar<BAR0_SIZE>);
+
+impl Bar0Handle {
+    pub(crate) fn new(bar: Bar0<'_>) -> Result<Self> {
+        Ok(Self(bar.into_devres()?))
+    }
+
+    /// Runs `f` on BAR0, which must not sleep; `ENODEV` once the device is
+    /// unbound.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&Bar0<'_>) -> R) -> Result<R> {
+        self.0.try_access_with(|bar| f(bar)).ok_or(ENODEV)
+    }
+}
 
 register! {
     /// Interface version the device implements.
@@ -75,6 +91,27 @@ register! {
         31:0 tail => u32;
     }
 
+    /// Asynchronous event notification queue depth and entry size.
+    pub(crate) AENQ_CAPS(u32) @ 0x34 {
+        31:16 entry_size => u16;
+        15:0 depth => u16;
+    }
+
+    /// AENQ base address, low 32 bits.
+    pub(crate) AENQ_BASE_LO(u32) @ 0x38 {
+        31:0 value => u32;
+    }
+
+    /// AENQ base address, high 32 bits.
+    pub(crate) AENQ_BASE_HI(u32) @ 0x3c {
+        31:0 value => u32;
+    }
+
+    /// AENQ head doorbell: entries up to here are free for the device again.
+    pub(crate) AENQ_HEAD_DB(u32) @ 0x40 {
+        31:0 head => u32;
+    }
+
     /// Management interrupt mask (vector 0).
     pub(crate) INTR_MASK(u32) @ 0x4c {
         0:0 admin_masked => bool;
@@ -126,4 +163,10 @@ pub(crate) mod offset {
 pub(crate) enum ResetReason {
     /// A reset as part of probe or unbind.
     Normal = 0,
+    /// No keep-alive event within the watchdog timeout.
+    KeepAliveTimeout = 1,
+    /// An admin command got no completion in time.
+    AdminTimeout = 2,
+    /// Anything else: here, the device reported a fatal error.
+    Generic = 13,
 }

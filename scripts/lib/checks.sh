@@ -9,6 +9,7 @@
 
 SUBJECT_PREFIX='net: ena: '
 SELFTEST_SUBJECT_PREFIX='selftests: drv-net: '
+RUST_SUBJECT_PREFIX='rust: '
 # names of this project's tools, which mean nothing upstream
 OUR_TOOLING_RE='ena-lab|ena_lab|ena-model|ena_model|bench-rx|vm-run|check-series|apply-series|export-series|scripts/(test|selftests|demo|build|bench|check|vm|guest)|virtio-ports/org\.'
 CODESPELL_DICT=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
@@ -192,13 +193,15 @@ check_signoff() {
 }
 
 # The subject prefix netdev expects: selftests patches (which may add
-# their MAINTAINERS entry) are named after their directory, everything
-# else after the driver.
+# their MAINTAINERS entry) are named after their directory, a Rust
+# abstraction (rust/ only) after the Rust tree's prefix, everything else
+# after the driver.
 check_subject() {
 	local tree=$1 details=$3 subject prefix=$SUBJECT_PREFIX
 	subject=$(git -C "$tree" log -1 --format=%s)
 	[ -n "$(touched_files "$tree" | grep -v -e '^tools/testing/selftests/' -e '^MAINTAINERS$')" ] ||
 		prefix=$SELFTEST_SUBJECT_PREFIX
+	[ -n "$(touched_files "$tree" | grep -v -e '^rust/')" ] || prefix=$RUST_SUBJECT_PREFIX
 	case $subject in
 	"$prefix"?*) return 0 ;;
 	esac

@@ -5,8 +5,12 @@
 #   interrupts, link up, 20 reload cycles, no leaks;
 # - the Rust driver (ena_rust) through driver_override: what it shows in
 #   debugfs equals what the model offers (its log is the independent
-#   record), the admin counters add up, 20 unbind/bind cycles, then the C
-#   driver takes the function back and passes traffic.
+#   record), the admin counters add up, events and the watchdog's recovery
+#   from a keep-alive loss and a fatal error, 20 unbind/bind cycles, then
+#   the C driver takes the function back and passes traffic;
+# - the kernel crate's workqueue doc tests (KUnit, enabled for this boot).
+# A second, short boot probes the Rust driver on a profile without readless
+# reads, hints or LLQ.
 #
 #   scripts/tests/vm-probe.sh
 
@@ -17,7 +21,9 @@ lab_enter_root "$0" "$@"
 mac=02:ee:11:22:33:44
 out=$LAB_ARTIFACTS/vm/probe
 rc=0
-"$LAB_SCRIPTS/vm-run" --name probe --kmemleak --peer --model-arg --mac --model-arg "$mac" -- \
+doctests='rust_doctests_kernel.rust_doctest_kernel_workqueue_rs_*'
+"$LAB_SCRIPTS/vm-run" --name probe --kmemleak --peer --model-arg --mac --model-arg "$mac" \
+	--append kunit.enable=1 --append "kunit.filter_glob=$doctests" -- \
 	sh -c '"$0/ena-probe-check.sh" "$1"; a=$?; "$0/rust-ena-check.sh" "$1"; b=$?; [ $a = 0 ] && [ $b = 0 ]' \
 	"$LAB_SCRIPTS/guest" "$mac" || rc=$?
 expect_eq "the guest's checks (above) all pass" 0 "$rc"
@@ -29,6 +35,27 @@ readless=$(grep -m 1 -o 'readless o[nf]*' "$out/model.log" | cut -d' ' -f2)
 expect_eq "Rust driver: max TX queues as the model offers ($pairs)" "$pairs" "$(rust max_tx_queues)"
 expect_eq "Rust driver: max RX queues as the model offers" "$pairs" "$(rust max_rx_queues)"
 expect_eq "Rust driver: readless as the model offers" "$([ "$readless" = on ] && echo yes || echo no)" "$(rust readless)"
-expect_ok "the model executed the Rust driver's GET_FEATUREs without error" \
+expect_ok "the model executed the Rust driver's admin commands without error" \
 	sh -c "! grep -E 'admin cmd .* -> (malformed|illegal|bad|unsupported|resource)' '$out/model.log'"
+expect_ok "the model got the keep-alive timeout as the reset reason" \
+	grep -q 'device reset requested (reason 1:' "$out/model.log"
+expect_ok "the model got the generic reason after its fatal error" \
+	grep -q 'device reset requested (reason 13:' "$out/model.log"
+
+# The workqueue doc tests (cancel_sync's among them) all ran in that boot.
+generated=$LAB_BUILD/vm/rust/doctests_kernel_generated.rs
+built=$(grep -o 'rust_doctest_kernel_workqueue_rs_[0-9]*' "$generated" | sort -u | wc -l)
+expect_ok "cancel_sync's doc test is built into the VM kernel" grep -q 'cancel_sync' "$generated"
+reported=$(grep -c ' ok [0-9]* rust_doctest_kernel_workqueue_rs_' "$out/console.log" || true)
+failed=$(grep -c 'not ok [0-9]* rust_doctest_kernel_workqueue_rs_' "$out/console.log" || true)
+expect_eq "the kernel crate's workqueue doc tests all ran" "$built" "$reported"
+expect_eq "... and none failed" 0 "$failed"
+
+# Optional features withheld: plain register reads, the default timeouts.
+rc=0
+"$LAB_SCRIPTS/vm-run" --name probe-defaults \
+	--model-arg --set --model-arg readless=0 --model-arg --set --model-arg hw_hints=0 \
+	--model-arg --set --model-arg llq=0 -- \
+	"$LAB_SCRIPTS/guest/rust-ena-check.sh" --defaults || rc=$?
+expect_eq "the guest's checks on the withholding profile (above) pass" 0 "$rc"
 test_summary
