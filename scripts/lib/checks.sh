@@ -218,11 +218,11 @@ check_message() {
 	return 1
 }
 
-# Rust files: rustfmt and clippy with the tree's own settings (.rustfmt.toml,
-# .clippy.toml: taken from the base repo's checkout, as the base commit
-# leaves dot-files out), clippy with no warning: each touched Rust module
-# directory is built as an external module against the VM kernel (which has
-# Rust; the distro trees the other builds use have no Rust libraries).
+# Rust files: rustfmt and clippy with the tree's own settings
+# (.rustfmt.toml, .clippy.toml: taken from the base repo's checkout, as the
+# base commit leaves dot-files out), clippy with no warning: each touched
+# Rust module directory is built as an external module against the VM
+# kernel. A kernel crate change also gets its documentation built.
 check_rust() {
 	local tree=$1 details=$3 dir scratch
 	local -a files dirs
@@ -253,6 +253,20 @@ check_rust() {
 	if grep -qE '^(warning|error)' "$details"; then
 		sed -i '1i clippy warns:' "$details"
 		return 1
+	fi
+	# A kernel crate change: its documentation (the rustdoc target, built
+	# in the gcc check tree, which Debian's config gives Rust) must build
+	# without a warning, intra-doc links included. Its doc tests run in
+	# the VM kernel (CONFIG_RUST_KERNEL_DOCTESTS).
+	if printf '%s\n' "${files[@]}" | grep -q '^rust/'; then
+		if ! kmake "$tree" "$LAB_BUILD/check-gcc" gcc rustdoc >"$details" 2>&1; then
+			sed -i '1i rustdoc failed:' "$details"
+			return 1
+		fi
+		if grep -qE '^(warning|error)' "$details"; then
+			sed -i '1i rustdoc warns:' "$details"
+			return 1
+		fi
 	fi
 	: >"$details"
 }
