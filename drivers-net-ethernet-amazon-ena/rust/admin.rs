@@ -28,6 +28,7 @@ use kernel::{
 use crate::{
     defs::{self, AcqEntry, AqEntry},
     regs::{self, Bar0Handle},
+    ring::RingPos,
 };
 
 /// Entries in each of the two rings (a power of 2).
@@ -57,10 +58,10 @@ pub(crate) struct AdminStats {
 pub(crate) struct AdminQueue {
     sq: Coherent<[AqEntry]>,
     cq: Coherent<[AcqEntry]>,
-    sq_tail: u16,
-    sq_phase: u8,
-    cq_head: u16,
-    cq_phase: u8,
+    /// Where the next command goes.
+    sq_tail: RingPos,
+    /// Where the next completion comes.
+    cq_head: RingPos,
     next_command_id: u16,
     /// How long a command may take.
     pub(crate) timeout: Delta,
@@ -75,10 +76,8 @@ impl AdminQueue {
         Ok(Self {
             sq: Coherent::zeroed_slice(dev, usize::from(DEPTH), GFP_KERNEL)?,
             cq: Coherent::zeroed_slice(dev, usize::from(DEPTH), GFP_KERNEL)?,
-            sq_tail: 0,
-            sq_phase: 1,
-            cq_head: 0,
-            cq_phase: 1,
+            sq_tail: RingPos::START,
+            cq_head: RingPos::START,
             next_command_id: 0,
             timeout: DEFAULT_TIMEOUT,
             interrupt_mode: false,
@@ -92,10 +91,8 @@ impl AdminQueue {
         for i in 0..usize::from(DEPTH) {
             io_write!(self.cq, [try: i].flags, 0);
         }
-        self.sq_tail = 0;
-        self.sq_phase = 1;
-        self.cq_head = 0;
-        self.cq_phase = 1;
+        self.sq_tail = RingPos::START;
+        self.cq_head = RingPos::START;
         self.interrupt_mode = false;
 
         let entry = defs::ADMIN_ENTRY_SIZE as u16;
@@ -123,36 +120,30 @@ impl AdminQueue {
     pub(crate) fn submit(&mut self, bar: &Bar0Handle, mut cmd: AqEntry) -> Result<u16> {
         let command_id = self.next_command_id & defs::COMMAND_ID_MASK;
         cmd.command_id = command_id;
-        cmd.flags = (cmd.flags & !defs::AQ_FLAG_PHASE) | self.sq_phase;
+        cmd.flags = (cmd.flags & !defs::AQ_FLAG_PHASE) | self.sq_tail.phase;
 
-        let slot = usize::from(self.sq_tail % DEPTH);
-        io_project!(self.sq, [try: slot]).copy_write(cmd);
-        let tail = self.sq_tail.wrapping_add(1);
+        io_project!(self.sq, [try: self.sq_tail.slot(DEPTH)]).copy_write(cmd);
+        let mut tail = self.sq_tail;
+        tail.advance(DEPTH);
         // The doorbell's MMIO write is ordered after the entry's memory writes.
-        bar.with(|bar| bar.write_reg(regs::AQ_DB::zeroed().with_tail(u32::from(tail))))?;
+        bar.with(|bar| bar.write_reg(regs::AQ_DB::zeroed().with_tail(u32::from(tail.index))))?;
 
         self.next_command_id = self.next_command_id.wrapping_add(1);
         self.sq_tail = tail;
-        if self.sq_tail % DEPTH == 0 {
-            self.sq_phase ^= 1;
-        }
         self.stats.submitted += 1;
         Ok(command_id)
     }
 
     /// The next completion, if the device has written one.
     pub(crate) fn poll(&mut self) -> Option<AcqEntry> {
-        let slot = usize::from(self.cq_head % DEPTH);
-        if io_read!(self.cq, [panic: slot].flags) & defs::ACQ_FLAG_PHASE != self.cq_phase {
+        let slot = self.cq_head.slot(DEPTH);
+        if io_read!(self.cq, [panic: slot].flags) & defs::ACQ_FLAG_PHASE != self.cq_head.phase {
             return None;
         }
         // The phase says the entry is complete: read the rest only after it.
         dma_mb(Read);
         let comp = io_project!(self.cq, [panic: slot]).copy_read();
-        self.cq_head = self.cq_head.wrapping_add(1);
-        if self.cq_head % DEPTH == 0 {
-            self.cq_phase ^= 1;
-        }
+        self.cq_head.advance(DEPTH);
         Some(comp)
     }
 

@@ -23,6 +23,7 @@ use kernel::{
 use crate::{
     defs::{self, aenq_group, AenqEntry, HwHints, KeepAlive},
     regs::{self, Bar0Handle},
+    ring::RingPos,
 };
 
 /// Entries in the ring (a power of 2; the C driver's depth).
@@ -58,8 +59,8 @@ pub(crate) struct Events {
 /// The AENQ ring.
 pub(crate) struct Aenq {
     ring: Coherent<[AenqEntry]>,
-    head: u16,
-    phase: u8,
+    /// Where the next event comes.
+    head: RingPos,
 }
 
 impl Aenq {
@@ -67,8 +68,7 @@ impl Aenq {
     pub(crate) fn new(dev: &Device<Bound>) -> Result<Self> {
         Ok(Self {
             ring: Coherent::zeroed_slice(dev, usize::from(DEPTH), GFP_KERNEL)?,
-            head: 0,
-            phase: 1,
+            head: RingPos::START,
         })
     }
 
@@ -78,8 +78,7 @@ impl Aenq {
         for i in 0..usize::from(DEPTH) {
             io_write!(self.ring, [try: i].flags, 0);
         }
-        self.head = 0;
-        self.phase = 1;
+        self.head = RingPos::START;
         let base = self.ring.dma_address();
         bar.with(|bar| {
             bar.write_reg(regs::AENQ_BASE_LO::zeroed().with_value(base as u32));
@@ -101,23 +100,20 @@ impl Aenq {
     pub(crate) fn process(&mut self, bar: &Bar0Handle, events: &mut Events) -> Result<usize> {
         let mut processed = 0;
         loop {
-            let slot = usize::from(self.head % DEPTH);
-            if io_read!(self.ring, [panic: slot].flags) & defs::AENQ_FLAG_PHASE != self.phase {
+            let slot = self.head.slot(DEPTH);
+            if io_read!(self.ring, [panic: slot].flags) & defs::AENQ_FLAG_PHASE != self.head.phase {
                 break;
             }
             // The phase says the entry is complete: read the rest only after it.
             dma_mb(Read);
             let entry = io_project!(self.ring, [panic: slot]).copy_read();
             events.record(&entry);
-            self.head = self.head.wrapping_add(1);
-            if self.head % DEPTH == 0 {
-                self.phase ^= 1;
-            }
+            self.head.advance(DEPTH);
             processed += 1;
         }
         if processed > 0 {
             // The doorbell's MMIO write is ordered after the entries' reads.
-            let head = u32::from(self.head).wrapping_add(u32::from(DEPTH));
+            let head = u32::from(self.head.index).wrapping_add(u32::from(DEPTH));
             bar.with(|bar| bar.write_reg(regs::AENQ_HEAD_DB::zeroed().with_head(head)))?;
         }
         Ok(processed)

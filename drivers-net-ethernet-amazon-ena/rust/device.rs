@@ -137,8 +137,7 @@ impl State {
     pub(crate) fn bring_up(&mut self, bar: &Bar0Handle, reason: ResetReason) -> Result {
         let start = Instant::<Monotonic>::now();
         self.quiesced = false;
-        self.admin.interrupt_mode = false;
-        bar.with(|bar| bar.write_reg(regs::INTR_MASK::zeroed().with_admin_masked(true)))?;
+        self.disable_interrupts(bar)?;
         let admin_timeout = self.reset(bar, reason)?;
 
         let ver = regs::VERSION::from_raw(self.registers.read(bar, offset::VERSION)?);
@@ -178,6 +177,12 @@ impl State {
         bar.with(|bar| bar.write_reg(regs::INTR_MASK::zeroed()))
     }
 
+    /// Masks the management interrupt; admin commands are polled again.
+    fn disable_interrupts(&mut self, bar: &Bar0Handle) -> Result {
+        self.admin.interrupt_mode = false;
+        bar.with(|bar| bar.write_reg(regs::INTR_MASK::zeroed().with_admin_masked(true)))
+    }
+
     /// Stops the device: masks its interrupt and resets it, so that it
     /// neither raises interrupts nor touches memory the driver is about to
     /// free. Does nothing the second time.
@@ -185,8 +190,7 @@ impl State {
         if self.quiesced {
             return Ok(());
         }
-        self.admin.interrupt_mode = false;
-        bar.with(|bar| bar.write_reg(regs::INTR_MASK::zeroed().with_admin_masked(true)))?;
+        self.disable_interrupts(bar)?;
         self.reset(bar, ResetReason::Normal)?;
         self.quiesced = true;
         Ok(())
@@ -408,9 +412,14 @@ impl Shared {
     /// Enables the interrupt and starts the watchdog: the device is live.
     pub(crate) fn start(self: &Arc<Self>) -> Result {
         self.state.lock().enable_interrupts(&self.bar)?;
-        let _ =
-            workqueue::system().enqueue_delayed(self.clone(), msecs_to_jiffies(WATCHDOG_PERIOD_MS));
+        Self::arm_watchdog(self.clone());
         Ok(())
+    }
+
+    /// Has the watchdog look at the device again in a period. (Already
+    /// queued, or being cancelled: nothing to do, the reference is dropped.)
+    fn arm_watchdog(this: Arc<Self>) {
+        let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
     }
 
     /// Stops the watchdog, then the device. After this, nothing the driver
@@ -544,7 +553,7 @@ impl WorkItem for Shared {
     fn run(this: Arc<Shared>) {
         this.check();
         if !this.stopping.load(Relaxed) {
-            let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
+            Shared::arm_watchdog(this);
         }
     }
 }

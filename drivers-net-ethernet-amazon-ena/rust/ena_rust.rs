@@ -29,6 +29,7 @@ mod defs;
 mod device;
 mod mmio;
 mod regs;
+mod ring;
 
 use defs::aenq_group;
 use device::{ManagementIrq, Shared, State};
