@@ -11,6 +11,14 @@
  *   tx-comp drop N          swallow the next N TX completions
  *   tx-comp delay MS        hold every TX completion back MS ms
  *   tx-comp normal          back to normal (releases held completions)
+ *   fault KIND [N [ARG]]    misbehave: admin-error (ARG: status), tx-bad-req-id,
+ *                           tx-repeat-req-id, rx-bad-req-id (ARG: the req_id),
+ *                           rx-bad-len (ARG: bytes past the buffer),
+ *                           rx-too-many (ARG: completions per frame),
+ *                           rx-bad-first (two completions, both first) for the
+ *                           next N events; admin-stall until cleared or reset;
+ *                           irq-loss [MS]; clear
+ *   chaos PPM [SEED]        garble PPM per million of the entries written
  *   counters                the model's counters, key=value
  *   log error|warn|info|trace|regs
  *                           the log's verbosity from now on (trace: -v, regs: -vv)
@@ -37,7 +45,10 @@
 static const char help_text[] =
 	"commands (add fn=N to address one function):\n"
 	"  link up|down\n  keepalive stop|resume\n  fatal\n  notify\n"
-	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n  counters\n"
+	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n"
+	"  fault admin-stall|admin-error|tx-bad-req-id|tx-repeat-req-id|rx-bad-req-id|\n"
+	"        rx-bad-len|rx-too-many|rx-bad-first [N [ARG]] | irq-loss [MS] | clear\n"
+	"  chaos PPM [SEED]\n  counters\n"
 	"  log error|warn|info|trace|regs\n  mark TEXT\n  help\n";
 
 static const char *const log_level_names[] = {
@@ -119,6 +130,46 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 			snprintf(out, outlen, "error: tx-comp drop N | delay MS | normal\n");
 			return;
 		}
+	} else if (!strcmp(tok[0], "fault") && nt >= 2 && nt <= 4) {
+		enum ena_fault f = ena_fault_by_name(tok[1]);
+		unsigned long v[2] = { 0, 0 };
+		unsigned int k;
+
+		if (f == ENA_FAULT_KINDS) {
+			snprintf(out, outlen, "error: no fault '%s'\n", tok[1]);
+			return;
+		}
+		for (k = 2; k < nt; k++) {
+			char *end = NULL;
+
+			v[k - 2] = strtoul(tok[k], &end, 0);
+			if (*end || v[k - 2] > 0xffffffffu) {
+				snprintf(out, outlen, "error: bad number '%s'\n", tok[k]);
+				return;
+			}
+		}
+		/* irq-loss takes its duration first; the others a count, then ARG */
+		if (f == ENA_FAULT_IRQ_LOSS) {
+			v[1] = v[0];
+			v[0] = 0;
+		}
+		for (i = first; i < last; i++)
+			ena_dev_fault(c->devs[i], f, (uint32_t)v[0], (uint32_t)v[1]);
+	} else if (!strcmp(tok[0], "chaos") && (nt == 2 || nt == 3)) {
+		unsigned long v[2] = { 0, 1 };
+		unsigned int k;
+
+		for (k = 1; k < nt; k++) {
+			char *end = NULL;
+
+			v[k - 1] = strtoul(tok[k], &end, 0);
+			if (*end || v[k - 1] > (k == 1 ? 1000000ul : 0xffffffffu)) {
+				snprintf(out, outlen, "error: bad number '%s'\n", tok[k]);
+				return;
+			}
+		}
+		for (i = first; i < last; i++)
+			ena_dev_chaos(c->devs[i], (uint32_t)v[0], (uint32_t)v[1]);
 	} else if (!strcmp(tok[0], "log") && nt == 2) {
 		for (i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
 			if (!strcmp(tok[1], log_level_names[i]))

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -8,9 +10,43 @@
 
 #include "dma.h"
 
+/*
+ * The client can shrink a memory file after DMA_MAP checked its size, and
+ * touching the mapping past the new end raises SIGBUS.  Copies to and from
+ * guest memory run with this guard armed: the handler turns such a fault
+ * into a failed access.  A SIGBUS anywhere else keeps its default action.
+ */
+static sigjmp_buf fault_env;
+static volatile sig_atomic_t fault_armed;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	(void)si;
+	(void)ctx;
+	if (fault_armed) {
+		fault_armed = 0;
+		siglongjmp(fault_env, 1);
+	}
+	/* not a guest memory access: the fault repeats and kills the process */
+	signal(sig, SIG_DFL);
+}
+
+static void install_fault_handler(void)
+{
+	static bool installed;
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+	if (installed)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	installed = true;
+}
+
 void dma_init(struct dma_space *s)
 {
 	memset(s, 0, sizeof(*s));
+	install_fault_handler();
 }
 
 static void region_release(struct dma_region *r)
@@ -155,30 +191,43 @@ typedef void (*piece_fn)(uint8_t *host, size_t off, size_t n, void *arg);
 static bool walk(const struct dma_space *s, uint64_t addr, uint64_t len,
 		 uint32_t prot, piece_fn fn, void *arg)
 {
-	int pass;
+	uint64_t a = addr, done = 0;
 
 	if (addr + len < addr)
 		return false;
-	/* pass 0 validates, pass 1 copies: never a partial access */
-	for (pass = 0; pass < 2; pass++) {
-		uint64_t a = addr, done = 0;
+	while (done < len) {
+		const struct dma_region *r = find(s, a);
+		uint64_t n;
 
-		while (done < len) {
-			const struct dma_region *r = find(s, a);
-			uint64_t n;
-
-			if (!r || !r->host || (r->prot & prot) != prot)
-				return false;
-			n = r->size - (a - r->iova);
-			if (n > len - done)
-				n = len - done;
-			if (pass && fn)
-				fn(r->host + (a - r->iova), (size_t)done, (size_t)n, arg);
-			a += n;
-			done += n;
-		}
+		if (!r || !r->host || (r->prot & prot) != prot)
+			return false;
+		n = r->size - (a - r->iova);
+		if (n > len - done)
+			n = len - done;
+		if (fn)
+			fn(r->host + (a - r->iova), (size_t)done, (size_t)n, arg);
+		a += n;
+		done += n;
 	}
 	return true;
+}
+
+/* validate first, then copy: never a partial access unless a file shrank */
+static bool access_guarded(struct dma_space *s, uint64_t addr, uint64_t len,
+			   uint32_t prot, piece_fn fn, void *arg)
+{
+	bool ok;
+
+	if (!walk(s, addr, len, prot, NULL, NULL))
+		return false;
+	if (sigsetjmp(fault_env, 1)) {
+		s->faults++;
+		return false;
+	}
+	fault_armed = 1;
+	ok = walk(s, addr, len, prot, fn, arg);
+	fault_armed = 0;
+	return ok;
 }
 
 bool dma_check(const struct dma_space *s, uint64_t addr, uint64_t len, uint32_t prot)
@@ -196,12 +245,12 @@ static void copy_in(uint8_t *host, size_t off, size_t n, void *arg)
 	memcpy(host, (const uint8_t *)arg + off, n);
 }
 
-bool dma_read(const struct dma_space *s, uint64_t addr, void *buf, size_t len)
+bool dma_read(struct dma_space *s, uint64_t addr, void *buf, size_t len)
 {
-	return walk(s, addr, len, DMA_PROT_READ, copy_out, buf);
+	return access_guarded(s, addr, len, DMA_PROT_READ, copy_out, buf);
 }
 
-bool dma_write(const struct dma_space *s, uint64_t addr, const void *buf, size_t len)
+bool dma_write(struct dma_space *s, uint64_t addr, const void *buf, size_t len)
 {
-	return walk(s, addr, len, DMA_PROT_WRITE, copy_in, (void *)buf);
+	return access_guarded(s, addr, len, DMA_PROT_WRITE, copy_in, (void *)buf);
 }

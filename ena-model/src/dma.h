@@ -31,6 +31,7 @@ struct dma_region {
 struct dma_space {
 	struct dma_region *r;	/* sorted by iova, non-overlapping */
 	unsigned int n, cap;
+	uint64_t faults;	/* copies cut short by a shrunken file (SIGBUS) */
 };
 
 void dma_init(struct dma_space *s);
@@ -47,7 +48,11 @@ void dma_unmap_all(struct dma_space *s);
 
 /* true if [addr, addr+len) is fully covered with the given permission */
 bool dma_check(const struct dma_space *s, uint64_t addr, uint64_t len, uint32_t prot);
-bool dma_read(const struct dma_space *s, uint64_t addr, void *buf, size_t len);
-bool dma_write(const struct dma_space *s, uint64_t addr, const void *buf, size_t len);
+/*
+ * Copies fail, and count in faults, if the client shrank the file behind a
+ * region after mapping it (the SIGBUS is caught).
+ */
+bool dma_read(struct dma_space *s, uint64_t addr, void *buf, size_t len);
+bool dma_write(struct dma_space *s, uint64_t addr, const void *buf, size_t len);
 
 #endif

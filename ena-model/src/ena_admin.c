@@ -332,8 +332,9 @@ static void log_host_info(struct ena_dev *d, const struct eif_host_info *hi)
 	kver[sizeof(hi->kernel_ver_str)] = 0;
 	memcpy(dist, hi->os_dist_str, sizeof(hi->os_dist_str));
 	dist[sizeof(hi->os_dist_str)] = 0;
-	log_info(d->name, "host info: os type %u, release \"%s\", version \"%s\", driver %u.%u.%u%c, spec %u.%u, bdf %02x:%02x.%x, %u cpus, driver features 0x%x",
-		 hi->os_type, dist, kver,
+	log_info(d->name, "host info: os type %u, release \"%s\", version \"%s\", kernel %u.%u.%u, driver %u.%u.%u%c, spec %u.%u, bdf %02x:%02x.%x, %u cpus, driver features 0x%x",
+		 hi->os_type, dist, kver, (hi->kernel_ver >> 16) & 0xff,
+		 (hi->kernel_ver >> 8) & 0xff, hi->kernel_ver & 0xff,
 		 hi->driver_version & 0xff, (hi->driver_version >> 8) & 0xff,
 		 (hi->driver_version >> 16) & 0xff,
 		 (hi->driver_version >> 24) ? (char)(hi->driver_version >> 24) : ' ',
@@ -931,6 +932,9 @@ void ena_admin_doorbell(struct ena_dev *d, uint32_t tail_val)
 		ena_fatal(d, "AQ doorbell tail is more than a queue depth ahead");
 		return;
 	}
+	/* a stalled admin queue leaves the commands for later (fault clear or reset) */
+	if (ena_fault_hit(d, ENA_FAULT_ADMIN_STALL))
+		return;
 
 	while (d->aq_head != tail) {
 		uint64_t sq_addr = sq_base + (uint64_t)(d->aq_head & (sq_depth - 1)) * 64;
@@ -950,6 +954,10 @@ void ena_admin_doorbell(struct ena_dev *d, uint32_t tail_val)
 				d->aq_head & (sq_depth - 1), c.hdr.flags & EIF_AQ_FLAG_PHASE,
 				d->aq_phase);
 			st = EIF_ST_MALFORMED;
+		} else if (ena_fault_hit(d, ENA_FAULT_ADMIN_ERROR)) {
+			log_info(d->name, "admin cmd %u answered with status %u (fault)",
+				 c.hdr.opcode, d->fault.arg);
+			st = (uint8_t)d->fault.arg;
 		} else {
 			st = execute(d, &c, &r);
 		}

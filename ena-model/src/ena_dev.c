@@ -34,7 +34,12 @@ bool ena_dma_ok(struct ena_dev *d, uint64_t addr, uint64_t len, bool write)
 bool ena_dma_write_entry(struct ena_dev *d, uint64_t addr, const void *buf,
 			 size_t len, size_t flag_off)
 {
-	const uint8_t *b = buf;
+	uint8_t b[64];
+
+	if (len > sizeof(b) || flag_off >= len)
+		return false;
+	memcpy(b, buf, len);
+	ena_chaos_entry(d, b, len);
 
 	/*
 	 * The driver polls the phase bit and then reads the rest of the entry
@@ -88,6 +93,7 @@ static void core_reset(struct ena_dev *d)
 	ena_admin_reset(d);
 	ena_aenq_reset(d);
 	ena_io_reset(d);
+	ena_fault_reset(d);
 
 	d->mtu = 1500;
 	/* LLQ defaults until the driver sets its configuration */
@@ -123,6 +129,9 @@ static void write_dev_ctl(struct ena_dev *d, uint32_t val)
 		log_info(d->name, "device reset requested (reason %u: %s)", r,
 			 r < sizeof(reset_reasons) / sizeof(reset_reasons[0]) ?
 			 reset_reasons[r] : "unknown");
+		d->m.resets++;
+		d->last_reset_reason = r;
+		d->resets_by_reason[r & 15]++;
 		core_reset(d);
 		/* stays in progress until the driver clears the reset bit */
 		d->dev_sts = EIF_DEV_STS_RESET_BUSY;
@@ -403,6 +412,16 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	C(tx_csum_offload);
 	C(rx_frames); C(rx_bytes); C(rx_no_buf); C(rx_no_queue); C(rx_link_down);
 	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
+	C(irqs_lost); C(resets); C(chaos);
+	PUT("%s.last_reset_reason=%u\n", d->name, d->last_reset_reason);
+	/* a recovery is two resets: the reason, then the new init's "normal" */
+	for (i = 0; i < 16; i++)
+		if (d->resets_by_reason[i])
+			PUT("%s.resets_reason_%u=%llu\n", d->name, i,
+			    (unsigned long long)d->resets_by_reason[i]);
+	PUT("%s.fault=%s\n", d->name, ena_fault_name(d->fault.kind) ?
+	    ena_fault_name(d->fault.kind) : "none");
+	PUT("%s.fault_hits=%llu\n", d->name, (unsigned long long)d->fault.hits);
 	PUT("%s.rx_drops=%llu\n", d->name, (unsigned long long)d->stats.rx_drops);
 	PUT("%s.tx_drops=%llu\n", d->name, (unsigned long long)d->stats.tx_drops);
 	PUT("%s.admin_cmds=%llu\n", d->name, (unsigned long long)d->admin_cmds);
@@ -501,6 +520,8 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 	}
 	ena_io_init(d);
 	ena_dev_power_on(d);
+	if (prof->chaos_ppm)
+		ena_dev_chaos(d, prof->chaos_ppm, prof->chaos_seed);
 	ev_timer_setup(loop, &d->keepalive, ena_aenq_keepalive, d);
 	if (prof->keepalive_ms)
 		ev_timer_arm(&d->keepalive, prof->keepalive_ms, prof->keepalive_ms);

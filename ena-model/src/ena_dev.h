@@ -74,6 +74,32 @@ void ena_dev_keepalive_enable(struct ena_dev *d, bool on);
 void ena_dev_raise_fatal(struct ena_dev *d);
 /* swallow the next n TX completions / hold every TX completion back ms */
 void ena_dev_tx_comp_fault(struct ena_dev *d, uint32_t drop_next, uint32_t delay_ms);
+/*
+ * Faults on demand, one kind at a time (the control socket's "fault").
+ * Counted kinds affect the next count events (0 counts as 1); a device
+ * reset ends any fault, as it would recover a device that misbehaved.
+ */
+enum ena_fault {
+	ENA_FAULT_NONE,
+	ENA_FAULT_ADMIN_STALL,		/* admin commands wait, unanswered */
+	ENA_FAULT_ADMIN_ERROR,		/* admin commands fail with status arg */
+	ENA_FAULT_TX_BAD_REQ_ID,	/* TX completions name req_id arg */
+	ENA_FAULT_TX_REPEAT_REQ_ID,	/* TX completions repeat the last req_id */
+	ENA_FAULT_RX_BAD_REQ_ID,	/* RX frames report req_id arg */
+	ENA_FAULT_RX_BAD_LEN,		/* RX frames report arg bytes past the buffer */
+	ENA_FAULT_RX_TOO_MANY,		/* RX frames spread over arg completions */
+	ENA_FAULT_RX_BAD_FIRST,		/* RX frames in 2 completions, both marked first */
+	ENA_FAULT_IRQ_LOSS,		/* IO interrupts are lost for arg ms */
+	ENA_FAULT_KINDS
+};
+/* the control socket's names ("admin-stall", ...); NULL for none */
+const char *ena_fault_name(enum ena_fault f);
+/* ENA_FAULT_KINDS if name is not a fault */
+enum ena_fault ena_fault_by_name(const char *name);
+/* arg 0 takes the kind's default; ENA_FAULT_NONE ends the current fault */
+void ena_dev_fault(struct ena_dev *d, enum ena_fault f, uint32_t count, uint32_t arg);
+/* garble ppm per million of the entries the device writes, from seed */
+void ena_dev_chaos(struct ena_dev *d, uint32_t ppm, uint32_t seed);
 /* the model's own counters as "key=value\n" lines; returns the length */
 size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len);
 const char *ena_dev_name(const struct ena_dev *d);

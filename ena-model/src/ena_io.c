@@ -72,6 +72,11 @@ static void vec_raise(struct ena_vec *v)
 
 	v->pending = v->pending_rx = v->pending_tx = false;
 	v->masked = true;		/* auto-mask until the driver unmasks */
+	/* a lost MSI-X message: masked as if sent, and the driver never hears */
+	if (ena_fault_hit(d, ENA_FAULT_IRQ_LOSS)) {
+		d->m.irqs_lost++;
+		return;
+	}
 	v->raised++;
 	d->m.irqs++;
 	d->host.irq(d->host.opaque, v->idx);
@@ -218,6 +223,11 @@ static void tx_complete_now(struct ena_dev *d, struct ena_io_sq *sq, uint16_t re
 
 	memset(&c, 0, sizeof(c));
 	c.req_id = req_id;
+	if (ena_fault_hit(d, ENA_FAULT_TX_BAD_REQ_ID))
+		c.req_id = (uint16_t)d->fault.arg;
+	else if (ena_fault_hit(d, ENA_FAULT_TX_REPEAT_REQ_ID))
+		c.req_id = sq->last_req_id;
+	sq->last_req_id = req_id;
 	c.sq_head = sq->head;
 	log_regs(d->name, "TX CQ %u <- completion: req_id %u, sq_head %u, phase %u", cq->idx,
 		 req_id, sq->head, cq->phase);
@@ -776,7 +786,8 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	struct ena_io_sq *sq;
 	struct ena_io_cq *cq;
 	struct pkt_info pi;
-	uint32_t hash = 0, status = 0, got = 0, off = 0, q;
+	bool bad_req_id, bad_len, bad_first;
+	uint32_t hash = 0, status = 0, got = 0, off = 0, q, chunk = UINT32_MAX;
 	uint8_t phase;
 
 	if (!d->link_up || !(d->dev_sts & EIF_DEV_STS_READY) || (d->dev_sts & EIF_DEV_STS_FATAL)) {
@@ -803,6 +814,18 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	cq = &d->cq[sq->cq_idx];
 	if (maxd > sizeof(descs) / sizeof(descs[0]))
 		maxd = sizeof(descs) / sizeof(descs[0]);
+	/*
+	 * faults: the frame spread over more buffers than the device may use,
+	 * or over two, both marked as the first of a frame
+	 */
+	if ((d->fault.kind == ENA_FAULT_RX_TOO_MANY || d->fault.kind == ENA_FAULT_RX_BAD_FIRST) &&
+	    d->fault.left) {
+		uint32_t parts = d->fault.arg < sizeof(descs) / sizeof(descs[0]) ?
+				 d->fault.arg : sizeof(descs) / sizeof(descs[0]);
+
+		chunk = len > parts ? (uint32_t)((len + parts - 1) / parts) : 1;
+		maxd = sizeof(descs) / sizeof(descs[0]);
+	}
 
 	/* collect posted buffers until the frame fits */
 	avail = (uint16_t)(sq->tail - sq->head);
@@ -827,6 +850,8 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 			return;
 		}
 		blen = r->length ? r->length : 65536u;
+		if (blen > chunk)
+			blen = chunk;
 		if (!ena_dma_ok(d, (uint64_t)r->addr_hi << 32 | r->addr_lo,
 				blen < len - got ? blen : len - got, true)) {
 			/* not writable: the frame is dropped, the buffer stays posted */
@@ -883,19 +908,31 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 			return;
 		}
 	}
+	bad_first = chunk != UINT32_MAX && ena_fault_hit(d, ENA_FAULT_RX_BAD_FIRST);
+	if (chunk != UINT32_MAX && !bad_first)
+		ena_fault_hit(d, ENA_FAULT_RX_TOO_MANY);
+	bad_req_id = ena_fault_hit(d, ENA_FAULT_RX_BAD_REQ_ID);
+	bad_len = ena_fault_hit(d, ENA_FAULT_RX_BAD_LEN);
 	for (i = 0; i < nd; i++) {
 		uint32_t blen = descs[i].length ? descs[i].length : 65536u;
 		uint32_t n = blen < len - off ? blen : (uint32_t)(len - off);
 		struct eif_rx_cdesc c;
 		uint8_t ext[32];
 
+		if (blen > chunk)
+			n = chunk < len - off ? chunk : (uint32_t)(len - off);
 		ena_dma_write(d, (uint64_t)descs[i].addr_hi << 32 | descs[i].addr_lo, f + off, n);
 		off += n;
 		memset(&c, 0, sizeof(c));
-		c.status = EIF_RXC_BUFFER | (i == 0 ? EIF_RXC_FIRST : 0) |
+		c.status = EIF_RXC_BUFFER | (i == 0 || bad_first ? EIF_RXC_FIRST : 0) |
 			   (i + 1 == nd ? EIF_RXC_LAST | status : 0);
 		c.length = (uint16_t)n;
 		c.req_id = descs[i].req_id;
+		/* faults: a buffer the driver did not post, a length past its buffer */
+		if (bad_req_id && i == 0)
+			c.req_id = (uint16_t)d->fault.arg;
+		if (bad_len && i == 0)
+			c.length = (uint16_t)(blen + d->fault.arg > 0xffff ? 0xffff : blen + d->fault.arg);
 		c.hash = hash;
 		c.sub_qid = 0;
 		/* the extended layout also names the buffer */

@@ -32,6 +32,7 @@ struct ena_io_sq {
 	uint8_t meta_l3_off, meta_l3_len, meta_l4_words;
 	bool warned;			/* a descriptor problem was logged */
 	uint64_t pkts, bytes, drops, bad_descs;
+	uint16_t last_req_id;		/* of the last TX completion (faults repeat it) */
 };
 
 struct ena_io_cq {
@@ -143,6 +144,18 @@ struct ena_dev {
 	unsigned int n_delayed;
 	struct ev_timer delay_timer;
 	bool keepalive_stopped;
+	unsigned int last_reset_reason;	/* DEV_CTL reason of the last reset */
+	uint64_t resets_by_reason[16];	/* DEV_CTL reasons are 4 bits */
+	uint32_t chaos_ppm;		/* entries garbled per million (ena_chaos) */
+	uint64_t chaos_rng;		/* xorshift state, from the seed */
+	/* a fault injected on demand (ena_fault.c) */
+	struct {
+		enum ena_fault kind;
+		uint32_t left;		/* counted kinds: events still to affect */
+		uint32_t arg;
+		uint64_t until_us;	/* timed kinds */
+		uint64_t hits;		/* events affected, all kinds, since start */
+	} fault;
 	/* ENI allowance accounting: fixed one-second windows */
 	uint64_t eni_window_us;
 	uint64_t eni_pkts, eni_bits_in, eni_bits_out;
@@ -152,7 +165,9 @@ struct ena_dev {
 			 tx_csum_offload;
 		uint64_t rx_frames, rx_bytes, rx_no_buf, rx_no_queue, rx_link_down,
 			 rx_bad_desc, rx_too_big, rx_csum_bad;
-		uint64_t irqs, irqs_masked;
+		uint64_t irqs, irqs_masked, irqs_lost;
+		uint64_t resets;		/* requested by the driver through DEV_CTL */
+		uint64_t chaos;			/* entries garbled */
 	} m;
 
 	uint8_t *llq_mem;
@@ -191,6 +206,12 @@ void ena_io_cq_created(struct ena_dev *d, struct ena_io_cq *cq);
 void ena_io_sq_doorbell(struct ena_dev *d, struct ena_io_sq *sq, uint32_t tail);
 void ena_io_unmask(struct ena_dev *d, struct ena_io_cq *cq, uint32_t val);
 uint32_t ena_io_offload_tx(const struct ena_dev *d);
+
+/* ena_fault.c: true if this event of the kind is to be spoiled (counts it) */
+bool ena_fault_hit(struct ena_dev *d, enum ena_fault kind);
+void ena_fault_reset(struct ena_dev *d);
+/* chaos: maybe garble an entry about to be written to the guest */
+void ena_chaos_entry(struct ena_dev *d, uint8_t *e, size_t len);
 
 /* ena_aenq.c */
 void ena_aenq_reset(struct ena_dev *d);

@@ -165,18 +165,34 @@ static bool may_dma(struct pci_fn *fn)
 	return false;
 }
 
+/* a copy failed because the client cut its memory file short */
+static void note_dma_fault(struct pci_fn *fn, uint64_t faults, uint64_t addr)
+{
+	if (fn->vu.dma.faults == faults || fn->warned_dma_fault)
+		return;
+	log_err(fn->name, "DMA at 0x%llx hit the end of a memory file the client shrank: refused",
+		(unsigned long long)addr);
+	fn->warned_dma_fault = true;
+}
+
 static bool host_dma_read(void *opaque, uint64_t addr, void *buf, size_t len)
 {
 	struct pci_fn *fn = opaque;
+	uint64_t faults = fn->vu.dma.faults;
+	bool ok = may_dma(fn) && dma_read(&fn->vu.dma, addr, buf, len);
 
-	return may_dma(fn) && dma_read(&fn->vu.dma, addr, buf, len);
+	note_dma_fault(fn, faults, addr);
+	return ok;
 }
 
 static bool host_dma_write(void *opaque, uint64_t addr, const void *buf, size_t len)
 {
 	struct pci_fn *fn = opaque;
+	uint64_t faults = fn->vu.dma.faults;
+	bool ok = may_dma(fn) && dma_write(&fn->vu.dma, addr, buf, len);
 
-	return may_dma(fn) && dma_write(&fn->vu.dma, addr, buf, len);
+	note_dma_fault(fn, faults, addr);
+	return ok;
 }
 
 static bool host_dma_ok(void *opaque, uint64_t addr, uint64_t len, bool write)
@@ -259,7 +275,7 @@ static void full_reset(struct pci_fn *fn)
 {
 	memcpy(fn->cfg, fn->cfg_reset, PCI_CFG_SIZE);
 	memset(fn->msix_table, 0, sizeof(fn->msix_table));
-	fn->warned_no_master = fn->warned_msix_off = false;
+	fn->warned_no_master = fn->warned_msix_off = fn->warned_dma_fault = false;
 	ena_dev_power_on(fn->ena);
 }
 

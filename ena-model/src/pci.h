@@ -30,7 +30,7 @@ struct pci_fn {
 	unsigned int nvec;
 	int irq_fd[ENA_MAX_MSIX];
 	uint8_t msix_table[ENA_BAR0_MSIX_PBA - ENA_BAR0_MSIX_TABLE];
-	bool warned_no_master, warned_msix_off;
+	bool warned_no_master, warned_msix_off, warned_dma_fault;
 	uint64_t irqs_sent, irqs_lost;
 };
 

@@ -53,6 +53,7 @@ void profile_defaults(struct ena_profile *p)
 	p->link_up = true;
 	p->aenq_groups = EIF_AENQ_ALL_GROUPS;
 	p->keepalive_ms = 1000;
+	p->chaos_seed = 1;
 }
 
 void profile_free(struct ena_profile *p)
@@ -205,6 +206,8 @@ static const struct key_desc keys[] = {
 	{ "pps_allowance", K_U32, F(pps_allowance), 0xffffffffu, "ENI packets/s allowance, both directions (0: unlimited); excess is dropped and counted in the ENI stats" },
 	{ "bw_in_allowance", K_U32, F(bw_in_mbps), 0xffffffffu, "ENI inbound Mb/s allowance (0: unlimited)" },
 	{ "bw_out_allowance", K_U32, F(bw_out_mbps), 0xffffffffu, "ENI outbound Mb/s allowance (0: unlimited)" },
+	{ "chaos", K_U32, F(chaos_ppm), 1000000, "garble this many per million of the completion and AENQ entries the device writes (0: none)" },
+	{ "chaos_seed", K_U32, F(chaos_seed), 0xffffffffu, "seed of the chaos garbling (same seed, same garbling)" },
 	{ "reconnect", K_BOOL, F(reconnect), 1, "wait for a new client after a disconnect instead of exiting" },
 	/* handled specially below */
 	{ "mac", K_BOOL, 0, 0, "MAC address aa:bb:cc:dd:ee:ff (function N gets last byte + N)" },

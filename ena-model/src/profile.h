@@ -62,6 +62,8 @@ struct ena_profile {
 	/* ENI allowances (0: unlimited); exceeding them drops and counts */
 	uint32_t pps_allowance;		/* packets per second, both directions */
 	uint32_t bw_in_mbps, bw_out_mbps;
+	/* chaos: garble this many per million of the entries the device writes */
+	uint32_t chaos_ppm, chaos_seed;
 
 	/* process */
 	char *sockets[PROFILE_MAX_SOCKETS];

@@ -66,6 +66,44 @@ static void on_listen(void *opaque, int fd, short revents);
 /* sending                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Replies never block the loop: what the socket does not take at once
+ * waits in s->out, and the connection reads no further request until the
+ * client has taken it (the watch switches to POLLOUT).  A request has at
+ * most one reply, so s->out holds at most one message.
+ */
+#define VU_OUT_MAX	(2 * VU_MAX_MSG)
+
+static int out_queue(struct vu_server *s, const void *p, size_t len)
+{
+	uint8_t *n;
+
+	if (!len)
+		return 0;
+	if (s->out_len + len > VU_OUT_MAX) {
+		log_err(s->name, "client does not read its replies: disconnecting");
+		s->conn_broken = true;
+		return -1;
+	}
+	n = realloc(s->out, s->out_len + len);
+	if (!n) {
+		log_err(s->name, "out of memory queueing a reply");
+		s->conn_broken = true;
+		return -1;
+	}
+	memcpy(n + s->out_len, p, len);
+	s->out = n;
+	s->out_len += len;
+	return 0;
+}
+
+static void out_drop(struct vu_server *s)
+{
+	free(s->out);
+	s->out = NULL;
+	s->out_len = s->out_off = 0;
+}
+
 static int send_all(struct vu_server *s, const void *a, size_t alen,
 		    const void *b, size_t blen)
 {
@@ -77,17 +115,14 @@ static int send_all(struct vu_server *s, const void *a, size_t alen,
 
 	if (s->conn_fd < 0 || s->conn_broken)
 		return -1;
-	while (mh.msg_iovlen) {
-		ssize_t n = sendmsg(s->conn_fd, &mh, MSG_NOSIGNAL);
+	while (mh.msg_iovlen && !s->out_len) {
+		ssize_t n = sendmsg(s->conn_fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
-			struct pollfd p = { .fd = s->conn_fd, .events = POLLOUT };
-
 			if (errno == EINTR)
 				continue;
-			/* the client is slow to read: wait a bit, not forever */
-			if ((errno == EAGAIN || errno == EWOULDBLOCK) && poll(&p, 1, 5000) > 0)
-				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
 			log_err(s->name, "send failed: %s", strerror(errno));
 			s->conn_broken = true;
 			return -1;
@@ -104,7 +139,36 @@ static int send_all(struct vu_server *s, const void *a, size_t alen,
 			}
 		}
 	}
+	if (!mh.msg_iovlen)
+		return 0;
+	/* the client is slow to read: keep the rest for POLLOUT */
+	for (; mh.msg_iovlen; mh.msg_iov++, mh.msg_iovlen--)
+		if (out_queue(s, mh.msg_iov->iov_base, mh.msg_iov->iov_len))
+			return -1;
+	ev_mod_fd(s->loop, s->conn_fd, POLLOUT);
 	return 0;
+}
+
+/* POLLOUT: hand the client more of the queued reply; reading resumes when done */
+static void out_flush(struct vu_server *s)
+{
+	while (s->out_off < s->out_len) {
+		ssize_t n = send(s->conn_fd, s->out + s->out_off, s->out_len - s->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			log_err(s->name, "send failed: %s", strerror(errno));
+			s->conn_broken = true;
+			return;
+		}
+		s->out_off += (size_t)n;
+	}
+	out_drop(s);
+	ev_mod_fd(s->loop, s->conn_fd, POLLIN);
 }
 
 static void reply(struct vu_server *s, const struct vu_hdr *req,
@@ -613,6 +677,7 @@ static void client_gone(struct vu_server *s, const char *why)
 	s->conn_broken = false;
 	s->negotiated = false;
 	rx_reset(s);
+	out_drop(s);
 	/* spec: forget client memory and interrupt fds, keep device state */
 	s->ops->disconnected(s->opaque);
 	dma_unmap_all(&s->dma);
@@ -660,6 +725,13 @@ static void on_conn(void *opaque, int fd, short revents)
 	unsigned int budget = VU_MSGS_PER_WAKEUP;
 
 	(void)revents;
+	if (s->out_len) {
+		out_flush(s);
+		if (s->conn_broken)
+			client_gone(s, "send error");
+		if (s->out_len || s->conn_fd < 0)
+			return;
+	}
 	for (;;) {
 		struct iovec iov = { .iov_base = s->buf + s->have, .iov_len = s->need - s->have };
 		struct msghdr mh = {
@@ -703,6 +775,9 @@ check:
 			client_gone(s, "send error");
 			return;
 		}
+		/* a reply waits for the client to read: no further request until then */
+		if (s->out_len)
+			return;
 		/* the socket stays readable: the loop comes back after the others */
 		if (!--budget)
 			return;
@@ -822,6 +897,7 @@ void vu_server_close(struct vu_server *s)
 	if (s->path)
 		unlink(s->path);
 	drop_fds(s);
+	out_drop(s);
 	dma_unmap_all(&s->dma);
 	free(s->path);
 	free(s->buf);

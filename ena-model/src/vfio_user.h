@@ -123,6 +123,10 @@ struct vu_server {
 	unsigned int nfds;
 	bool conn_broken;
 
+	/* a reply the client has not taken yet (it reads slowly) */
+	uint8_t *out;
+	size_t out_len, out_off;
+
 	/* counters, handy for tests and logs */
 	unsigned long msgs, errors;
 };

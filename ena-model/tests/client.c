@@ -132,6 +132,20 @@ void vuc_dump_log(struct vuc *c)
 	fclose(f);
 }
 
+bool vuc_log_contains(struct vuc *c, const char *text)
+{
+	char line[512];
+	FILE *f = fopen(c->logpath, "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, text);
+	fclose(f);
+	return found;
+}
+
 int vuc_wait_exit(struct vuc *c, int ms)
 {
 	uint64_t deadline = now_ms() + (uint64_t)ms;

@@ -51,6 +51,8 @@ int vuc_stop(struct vuc *c);
 int vuc_wait_exit(struct vuc *c, int ms);
 void vuc_close(struct vuc *c);
 void vuc_dump_log(struct vuc *c);
+/* true if a line of the model's log contains text */
+bool vuc_log_contains(struct vuc *c, const char *text);
 
 int vuc_send(struct vuc *c, uint16_t cmd, uint32_t flags, const void *payload,
 	     size_t len, const int *fds, int nfds, uint16_t *id);

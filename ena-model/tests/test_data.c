@@ -1446,6 +1446,195 @@ out:
 	io_close(&io);
 }
 
+/* faults on demand: the admin queue stalls, then answers with errors */
+static void t_fault_admin(void)
+{
+	struct eif_basic_stats bs;
+	struct eif_acq_entry r;
+	struct eif_aq_entry c;
+	char out[4096];
+	struct io io;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	CHECK_EQ(ctl(&io, "fault admin-error 2 5", out, sizeof(out)), 0);
+	CHECK_EQ(basic_stats(&io, &bs), EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(basic_stats(&io, &bs), EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(basic_stats(&io, &bs), 0);
+	/* a stall: no answer until the fault is cleared, then the answer */
+	CHECK_EQ(ctl(&io, "fault admin-stall", out, sizeof(out)), 0);
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_GET_STATS;
+	c.u.stats.device_id = 0xffff;
+	drv_submit(&io.d, &c);
+	CHECK_EQ(drv_complete(&io.d, &r, 300), -1);
+	CHECK_EQ(counter(&io, "fault_hits"), 3);
+	CHECK_EQ(ctl(&io, "fault clear", out, sizeof(out)), 0);
+	CHECK_EQ(drv_complete(&io.d, &r, 1000), 0);
+	/* a device reset ends a stall, as it would recover a hung device */
+	CHECK_EQ(ctl(&io, "fault admin-stall", out, sizeof(out)), 0);
+	CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ena0.fault=admin-stall"));
+	CHECK_EQ(drv_reset(&io.d), 0);
+	CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ena0.fault=none"));
+	CHECK(ctl(&io, "fault sideways", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "fault admin-error x", out, sizeof(out)) < 0);
+out:
+	io_close(&io);
+}
+
+/* TX completions naming a buffer the driver never posted, or one twice */
+static void t_fault_tx_req_id(void)
+{
+	uint8_t f[2048], got[2048];
+	char out[4096];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	CHECK_EQ(ctl(&io, "fault tx-bad-req-id", out, sizeof(out)), 0);
+	send_frame(&io, 0, f, len, 1);
+	CHECK(wire_recv(&io, got, sizeof(got), 2000) > 0);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 0xffff);
+	send_frame(&io, 0, f, len, 2);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	CHECK_EQ(ctl(&io, "fault tx-repeat-req-id 1", out, sizeof(out)), 0);
+	send_frame(&io, 0, f, len, 3);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	send_frame(&io, 0, f, len, 4);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 4);
+	CHECK_EQ(counter(&io, "fault_hits"), 2);
+out:
+	io_close(&io);
+}
+
+/* RX completions: a req_id never posted, a length past the buffer, too many parts */
+static void t_fault_rx(void)
+{
+	struct eif_rx_cdesc c[32];
+	uint8_t f[2048];
+	char out[4096];
+	unsigned int n, i, sum;
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 40, 2048, 0);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 500, 1);
+	CHECK_EQ(ctl(&io, "fault rx-bad-req-id 1 77", out, sizeof(out)), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 32, 2000), 1);
+	CHECK_EQ(c[0].req_id, 77);
+	CHECK_EQ(ctl(&io, "fault rx-bad-len", out, sizeof(out)), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 32, 2000), 1);
+	CHECK_EQ(c[0].req_id, 1);
+	CHECK_EQ(c[0].length, 2048 + 512);
+	CHECK_EQ(ctl(&io, "fault rx-too-many 1 20", out, sizeof(out)), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	n = rx_comp(&io, 0, c, 32, 2000);
+	CHECK_EQ(n, 20);
+	for (i = 0, sum = 0; i < n; i++)
+		sum += c[i].length;
+	CHECK_EQ(sum, len);
+	CHECK(!memcmp(drv_mem(&io.d, RXBUF(0, 2)), f, c[0].length));
+	/* the fault is spent: the next frame is whole again */
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 32, 2000), 1);
+	CHECK_EQ(c[0].req_id, 22);
+	/* two completions, the second one also marked first */
+	CHECK_EQ(ctl(&io, "fault rx-bad-first", out, sizeof(out)), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 32, 2000), 2);
+	CHECK(c[0].status & EIF_RXC_FIRST);
+	CHECK(c[1].status & EIF_RXC_FIRST);
+	CHECK(c[1].status & EIF_RXC_LAST);
+	CHECK_EQ(c[0].length + c[1].length, len);
+out:
+	io_close(&io);
+}
+
+/* a lost interrupt leaves the vector masked until the driver unmasks it */
+static void t_fault_irq_loss(void)
+{
+	struct eif_rx_cdesc c[4];
+	uint8_t f[2048];
+	char out[4096];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	post_rx(&io, 0, 8, 2048, 0);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	CHECK_EQ(ctl(&io, "fault irq-loss 300", out, sizeof(out)), 0);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 200), 0);
+	CHECK_EQ(counter(&io, "irqs_lost"), 1);
+	sleep_ms(200);
+	/* past the window, but the vector stays masked: nothing is raised */
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 4, 2000), 1);
+	CHECK_EQ(vuc_irq_wait(&io.d.c, 1, 200), 0);
+	/* the driver's unmask (its recovery) brings the pending interrupt */
+	unmask(&io, 0, 0, 0);
+	CHECK(vuc_irq_wait(&io.d.c, 1, 1000) >= 1);
+	CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ena0.fault=none"));
+out:
+	io_close(&io);
+}
+
+/* the RX completion a frame gets with chaos at ppm/seed, raw bytes */
+static int chaos_entry(uint32_t ppm, uint32_t seed, uint8_t out[16], long long *garbled)
+{
+	/* no keep-alive entries: the RX completion is the only entry written */
+	static const char *const quiet[] = { "--set", "keepalive_ms=0", NULL };
+	uint8_t f[2048];
+	char cmd[64], reply[4096];
+	struct io io;
+	size_t len;
+	int rc = -1;
+
+	if (io_open(&io, 1, true, quiet))
+		return -1;
+	post_rx(&io, 0, 8, 2048, 0);
+	snprintf(cmd, sizeof(cmd), "chaos %u %u", ppm, seed);
+	if (ctl(&io, cmd, reply, sizeof(reply)))
+		goto out;
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	if (wire_send(&io, f, len))
+		goto out;
+	sleep_ms(200);
+	vuc_sync(&io.d.c);
+	memcpy(out, drv_mem(&io.d, Q_RXCQ(0)), 16);
+	*garbled = counter(&io, "chaos");
+	rc = 0;
+out:
+	io_close(&io);
+	return rc;
+}
+
+/* chaos garbles the entries the device writes, the same way for a seed */
+static void t_chaos(void)
+{
+	uint8_t clean[16], a[16], b[16], c[16];
+	long long n0, na, nb, nc;
+
+	REQUIRE(!chaos_entry(0, 1, clean, &n0));
+	REQUIRE(!chaos_entry(1000000, 7, a, &na));
+	REQUIRE(!chaos_entry(1000000, 7, b, &nb));
+	REQUIRE(!chaos_entry(1000000, 8, c, &nc));
+	CHECK_EQ(n0, 0);
+	CHECK_EQ(na, 1);
+	CHECK(memcmp(clean, a, 16) != 0);
+	CHECK(!memcmp(a, b, 16));
+	CHECK(memcmp(a, c, 16) != 0 || nc != 1);
+out:
+	;
+}
+
 /* read from fd until the reply terminator (or max), NUL terminated */
 static size_t read_reply(int fd, char *out, size_t max)
 {
@@ -1756,6 +1945,11 @@ int main(void)
 	RUN(t_loopback_self);
 	RUN(t_loopback_two_functions);
 	RUN(t_ctl_link_and_faults);
+	RUN(t_fault_admin);
+	RUN(t_fault_tx_req_id);
+	RUN(t_fault_rx);
+	RUN(t_fault_irq_loss);
+	RUN(t_chaos);
 	RUN(t_ctl_session);
 	RUN(t_pcap);
 	RUN(t_pcap_snaplen);

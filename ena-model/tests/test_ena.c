@@ -116,6 +116,32 @@ out:
 	drv_close(&d);
 }
 
+/*
+ * The client cuts its memory file short after DMA_MAP: the device's next
+ * write there (a readless response) faults.  The model refuses that DMA
+ * instead of dying of SIGBUS, and works again once the file is whole.
+ */
+static void t_shrunken_memory(void)
+{
+	struct drv d;
+	uint32_t direct;
+
+	REQUIRE(!drv_bringup(&d, NULL, 0));
+	drv_setup_readless(&d);
+	direct = vuc_bar_read32(&d.c, 0, EIF_REG_CAPS);
+	/* from here until the file grows back, only the model may touch it */
+	REQUIRE(!ftruncate(d.c.memfd, 0));
+	drv_reg_write(&d, EIF_REG_MMIO_REG_READ, (EIF_REG_CAPS << 16) | 9);
+	vuc_sync(&d.c);
+	CHECK(d.c.pid > 0 && vuc_wait_exit(&d.c, 0) == -1);	/* still alive */
+	CHECK_EQ(vuc_bar_read32(&d.c, 0, EIF_REG_CAPS), direct);
+	CHECK(vuc_log_contains(&d.c, "memory file the client shrank"));
+	REQUIRE(!ftruncate(d.c.memfd, (off_t)d.c.mem_size));
+	CHECK_EQ(drv_reg_read(&d, EIF_REG_CAPS), direct);
+out:
+	drv_close(&d);
+}
+
 static void t_readless_reset(void)
 {
 	volatile struct eif_mmio_resp *r;
@@ -497,6 +523,7 @@ int main(void)
 	RUN(t_registers);
 	RUN(t_readless);
 	RUN(t_readless_reset);
+	RUN(t_shrunken_memory);
 	RUN(t_bus_master_required);
 	RUN(t_probe_sequence);
 	RUN(t_probe_custom_mac);

@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -751,6 +752,66 @@ out:
 	vuc_close(&c);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A client that stops reading its replies must not stall the model: the
+ * other function answers at once, and the slow client gets every reply,
+ * whole and in order, when it reads again.
+ */
+static void t_slow_reader(void)
+{
+	enum { READS = 40, COUNT = 0x4000 };
+	char path2[160];
+	const char *args[] = { "--socket", path2, NULL };
+	uint16_t ids[READS];
+	struct vuc_reply r;
+	struct vuc c, c2;
+	uint64_t t0, took;
+	unsigned int i;
+
+	memset(&c2, 0, sizeof(c2));
+	c2.sock = -1;
+	snprintf(path2, sizeof(path2), "/tmp/ena-model-slow-%d.sock", (int)getpid());
+	REQUIRE(!vuc_start(&c, args));
+	strcpy(c2.sockpath, path2);
+	REQUIRE(!vuc_connect(&c2));
+	REQUIRE(!vuc_version(&c2));
+	/* 40 x 16 KiB of replies: more than a socket buffer holds */
+	for (i = 0; i < READS; i++) {
+		uint8_t p[16] = { 0 };
+		uint32_t region = VU_PCI_BAR0_REGION, count = COUNT;
+
+		memcpy(p + 8, &region, 4);
+		memcpy(p + 12, &count, 4);
+		REQUIRE(!vuc_send(&c, VU_CMD_REGION_READ, 0, p, sizeof(p), NULL, 0, &ids[i]));
+	}
+	usleep(200 * 1000);
+	t0 = mono_ms();
+	CHECK_EQ(vuc_cfg_read32(&c2, 0), 0xec201d0f);
+	took = mono_ms() - t0;
+	CHECK(took < 1000);
+	for (i = 0; i < READS; i++) {
+		REQUIRE(!vuc_recv(&c, &r, 3000));
+		CHECK_EQ(r.hdr.id, ids[i]);
+		CHECK(!(r.hdr.flags & VU_F_ERROR));
+		CHECK_EQ(r.hdr.size, sizeof(r.hdr) + 16 + COUNT);
+	}
+	/* reading resumed: a new request is answered */
+	CHECK_EQ(vuc_cfg_read32(&c, 0), 0xec201d0f);
+out:
+	if (c2.sock >= 0)
+		close(c2.sock);
+	unlink(path2);
+	vuc_close(&c);
+}
+
 /* random but well-framed messages: every one is answered or dropped, none kills the model */
 static void t_fuzz_messages(void)
 {
@@ -822,6 +883,7 @@ int main(void)
 	RUN(t_second_client_refused);
 	RUN(t_sigterm);
 	RUN(t_two_functions);
+	RUN(t_slow_reader);
 	RUN(t_fuzz_messages);
 	return h_finish();
 }

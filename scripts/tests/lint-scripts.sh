@@ -9,7 +9,7 @@ lab_enter_root "$0" "$@"
 . "$LAB_SCRIPTS/tests/lib.sh"
 
 cd "$LAB_REPO" || exit
-mapfile -t entry_points < <(grep -rlE '^#!/bin/(ba)?sh' scripts .ci ena-model/tests drivers-net-ethernet-amazon-ena | sort)
+mapfile -t entry_points < <(grep -rlE '^#!/bin/(ba)?sh' scripts .ci ena-model/tests ena-model/fuzz drivers-net-ethernet-amazon-ena | sort)
 mapfile -t libs < <(find scripts ena-model/tests -name '*.sh' ! -perm -u+x | sort)
 for f in "${entry_points[@]}"; do
 	expect_ok "shellcheck $f" shellcheck -x -S warning "$f"
