@@ -52,6 +52,33 @@ const HINT_NO_TIMEOUT: u16 = 0xffff;
 /// The driver's version as the device sees it in the host information.
 const DRIVER_VERSION: (u8, u8, u8) = (0, 1, 0);
 
+/// A C string in a fixed, NUL-terminated field of the host information,
+/// cut to fit.
+fn host_string<const N: usize>(s: &CStr) -> [u8; N] {
+    let mut field = [0u8; N];
+    let bytes = s.to_bytes();
+    let len = bytes.len().min(N.saturating_sub(1));
+    field[..len].copy_from_slice(&bytes[..len]);
+    field
+}
+
+/// The kernel's version code, major << 16 | minor << 8 | patch level as
+/// `LINUX_VERSION_CODE` has it, read from its release string ("7.3.4",
+/// "7.3.4+deb13-amd64": each part's leading digits).
+fn version_code(release: &CStr) -> u32 {
+    let mut parts = release.to_bytes().split(|&b| b == b'.');
+    [16, 8, 0].into_iter().fold(0, |code, shift| {
+        let number = parts.next().map_or(0, |part| {
+            part.iter()
+                .take_while(|b| b.is_ascii_digit())
+                .fold(0u32, |n, &d| {
+                    n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+                })
+        });
+        code | number.min(255) << shift
+    })
+}
+
 /// What the driver learnt from the device at its last bring-up.
 #[derive(Default)]
 pub(crate) struct DeviceInfo {
@@ -318,8 +345,14 @@ impl State {
             return Ok(());
         }
         let (major, minor, sub_minor) = DRIVER_VERSION;
+        let release = kernel::utsname::release();
         let info = HostInfo {
             os_type: defs::OS_LINUX,
+            // As the C driver fills them: the release is the distribution
+            // string, the version string the kernel's.
+            os_dist_str: host_string(release),
+            kernel_ver_str: host_string(kernel::utsname::version()),
+            kernel_ver: version_code(release),
             driver_version: u32::from(major) | u32::from(minor) << 8 | u32::from(sub_minor) << 16,
             ena_spec_version: defs::SPEC_VERSION,
             bdf: self.bdf,

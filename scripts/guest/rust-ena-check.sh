@@ -85,6 +85,8 @@ echo "$bdf" >/sys/bus/pci/drivers/ena_rust/bind
 echo "probe-time: ena_rust $((($(date +%s%N) - t0) / 1000)) us (the bind write, on this TCG guest)"
 expect_eq "driver_override + bind puts $bdf on ena_rust" ena_rust "$(driver_of)"
 expect_ok "debugfs shows the device" test -r "$(debugfs_file)"
+# the host information the driver sent carries these (the host checks it)
+echo "rust-uname: release: $(uname -r)"
 sed 's/^/rust-debugfs: /' "$(debugfs_file)" "$(debugfs_file state)"
 expect_eq "the MAC is the profile's" "$mac" "$(value mac)"
 expect_eq "max MTU as the C driver saw it" "$c_mtu" "$(value max_mtu)"

@@ -79,10 +79,14 @@ cocci_warnings() {
 # The files (in the tree) a commit touches, one a line.
 touched_files() { git -C "$1" diff-tree --no-commit-id --name-only -r HEAD; }
 
+# The base tree is committed without history, so the commit ids a message
+# names (Fixes: tags) cannot be looked up in it: UNKNOWN_COMMIT_ID is off,
+# their format (GIT_COMMIT_ID: 12+ digits, the subject quoted) is checked.
 check_checkpatch() {
 	local tree=$1 patch=$2 details=$3
 	"$tree/scripts/checkpatch.pl" --strict --max-line-length=80 --codespell \
-		--codespellfile "$CODESPELL_DICT" --no-tree --summary-file "$patch" \
+		--codespellfile "$CODESPELL_DICT" --no-tree --summary-file \
+		--ignore UNKNOWN_COMMIT_ID "$patch" \
 		>"$details" 2>&1 && return 0
 	if grep -q 'total: 0 errors, 1 warnings, 0 checks' "$details" &&
 		grep -q 'WARNING: added, moved or deleted file(s), does MAINTAINERS need updating?' "$details"; then

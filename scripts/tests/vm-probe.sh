@@ -8,7 +8,8 @@
 #   record), the admin counters add up, events and the watchdog's recovery
 #   from a keep-alive loss and a fatal error, 20 unbind/bind cycles, then
 #   the C driver takes the function back and passes traffic;
-# - the kernel crate's workqueue doc tests (KUnit, enabled for this boot).
+# - the doc tests of the kernel crate modules the series adds to or changes,
+#   workqueue and utsname (KUnit, enabled for this boot).
 # A second, short boot probes the Rust driver on a profile without readless
 # reads, hints or LLQ.
 #
@@ -21,7 +22,8 @@ lab_enter_root "$0" "$@"
 mac=02:ee:11:22:33:44
 out=$LAB_ARTIFACTS/vm/probe
 rc=0
-doctests='rust_doctests_kernel.rust_doctest_kernel_workqueue_rs_*'
+# one glob (KUnit takes one) for workqueue_rs_N and utsname_rs_N, no other file
+doctests='rust_doctests_kernel.rust_doctest_kernel_[wu][ot][rs][kn][a-z]*_rs_*'
 "$LAB_SCRIPTS/vm-run" --name probe --kmemleak --peer --model-arg --mac --model-arg "$mac" \
 	--append kunit.enable=1 --append "kunit.filter_glob=$doctests" -- \
 	sh -c '"$0/ena-probe-check.sh" "$1"; a=$?; "$0/rust-ena-check.sh" "$1"; b=$?; [ $a = 0 ] && [ $b = 0 ]' \
@@ -41,15 +43,26 @@ expect_ok "the model got the keep-alive timeout as the reset reason" \
 	grep -q 'device reset requested (reason 1:' "$out/model.log"
 expect_ok "the model got the generic reason after its fatal error" \
 	grep -q 'device reset requested (reason 13:' "$out/model.log"
+# The host information the Rust driver (version 0.1.0) sent: the kernel's
+# release and version string, as the C driver sends them.
+release=$(sed -n 's/^rust-uname: release: //p' "$out/stdout.log")
+code=$(sed -E 's/^([0-9]+)\.([0-9]+)(\.([0-9]+))?.*/\1.\2.\4/; s/\.$/.0/' <<<"$release")
+ere() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
+expect_ok "Rust driver: host info with release '$release', its version string and code $code" \
+	grep -qE "host info: os type 1, release \"$(ere "$release")\", version \"#[^\"]+\", kernel $(ere "$code"), driver 0\.1\.0" "$out/model.log"
 
-# The workqueue doc tests (cancel_sync's among them) all ran in that boot.
+# The workqueue and utsname doc tests (cancel_sync's among them) all ran in
+# that boot.
 generated=$LAB_BUILD/vm/rust/doctests_kernel_generated.rs
-built=$(grep -o 'rust_doctest_kernel_workqueue_rs_[0-9]*' "$generated" | sort -u | wc -l)
 expect_ok "cancel_sync's doc test is built into the VM kernel" grep -q 'cancel_sync' "$generated"
-reported=$(grep -c ' ok [0-9]* rust_doctest_kernel_workqueue_rs_' "$out/console.log" || true)
-failed=$(grep -c 'not ok [0-9]* rust_doctest_kernel_workqueue_rs_' "$out/console.log" || true)
-expect_eq "the kernel crate's workqueue doc tests all ran" "$built" "$reported"
-expect_eq "... and none failed" 0 "$failed"
+for file in workqueue utsname; do
+	built=$(grep -o "rust_doctest_kernel_${file}_rs_[0-9]*" "$generated" | sort -u | wc -l)
+	reported=$(grep -c " ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
+	failed=$(grep -c "not ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
+	expect_ok "the kernel crate has $file doc tests" test "$built" -gt 0
+	expect_eq "the kernel crate's $file doc tests all ran" "$built" "$reported"
+	expect_eq "... and none failed" 0 "$failed"
+done
 
 # Optional features withheld: plain register reads, the default timeouts.
 rc=0

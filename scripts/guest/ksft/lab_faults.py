@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+
+"""
+ENA: the device misbehaving on demand (the model's "fault" command), one
+case per fault: an admin queue that stops answering or answers with an
+error, TX completions naming a buffer never sent or one twice, RX
+completions naming a buffer never posted, reporting more bytes than the
+buffer holds, spreading a frame over too many buffers or marking two
+buffers of a frame as its first, and interrupts that get lost.  Each case checks that the driver recovers the way it
+should: the reset it asks the device for and its reason (read from the
+model, so that any driver can be checked), the counter that counts it,
+what the kernel log says, and traffic again within a stated time.
+"""
+
+import re
+import socket
+import time
+
+from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
+from lib.py import ksft_disruptive, NetDrvEpEnv, cmd, defer, ethtool, ip
+from lab_lib import require_ena, ping, wait_ping, channels
+
+# DEV_CTL reset reasons (the ENA interface)
+REASON = {
+    "admin_timeout": 2,
+    "missing_tx_completion": 3,
+    "invalid_rx_req_id": 4,
+    "invalid_tx_req_id": 5,
+    "too_many_rx_descs": 6,
+    "generic": 13,
+    "netdev_watchdog": 10,
+    "missing_interrupt": 14,
+}
+# traffic must flow again this long after the reset
+RECOVERY_S = 20
+
+
+def _model(ctl):
+    """The model's resets by reason ({reason: count}) and its current fault."""
+    m = ctl("counters")
+    by_reason = {int(k.rsplit("_", 1)[1]): int(v) for k, v in m.items()
+                 if k.startswith("ena0.resets_reason_")}
+    return by_reason, m["ena0.fault"]
+
+
+def _dmesg():
+    return cmd("dmesg", fail=False).stdout.splitlines()
+
+
+def _dmesg_since(mark):
+    """The kernel log after the first mark lines (not cleared: the runner keeps it)."""
+    return "\n".join(_dmesg()[mark:])
+
+
+def _splat(log):
+    for bad in ("WARNING:", "BUG:", "Oops", "general protection", "kernel BUG"):
+        if bad in log:
+            return bad
+    return None
+
+
+def _wait_reset(ctl, before, deadline, poke=None):
+    """
+    Wait for the driver to reset the device for a fault (a reason other
+    than normal, which its re-initialisation then sends); the reason or None.
+    """
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        now, _ = _model(ctl)
+        moved = [r for r, n in now.items() if r != 0 and n > before.get(r, 0)]
+        if moved:
+            return moved[0]
+        if poke:
+            poke()
+        time.sleep(0.5)
+    return None
+
+
+def _recovers(cfg, ctl, fault, reasons, deadline, poke=None, log=None, counter=None):
+    """
+    Inject fault, wait for a reset with one of reasons, then for traffic.
+    counter: the per-queue ethtool -S counter (queue_N_<counter>) that must
+    have counted the fault; the driver resets its ring counters with the
+    device, so it is read from the statistics it logs when it resets.
+    """
+    ping(cfg)
+    resets, _ = _model(ctl)
+    mark = len(_dmesg())
+    ctl(f"fault {fault}")
+    defer(ctl, "fault clear")
+    start = time.monotonic()
+    reason = _wait_reset(ctl, resets, deadline, poke or (lambda: ping(cfg, count=1, fail=False)))
+    ksft_true(reason is not None, f"no device reset within {deadline} s of '{fault}'")
+    if reason is None:
+        return
+    ksft_true(reason in [REASON[r] for r in reasons],
+              f"reset reason {reason}, expected one of {reasons}")
+    took = time.monotonic() - start
+    ksft_true(wait_ping(cfg, RECOVERY_S), f"no traffic within {RECOVERY_S} s of the reset")
+    print(f"# {fault}: reset (reason {reason}) after {took:.1f} s, traffic after "
+          f"{time.monotonic() - start:.1f} s")
+    ksft_eq(_model(ctl)[1], "none", "the fault outlived the device reset")
+    log_now = _dmesg_since(mark)
+    if log:
+        ksft_true(log in log_now, f"the kernel log does not say '{log}'")
+    if counter:
+        pattern = rf"queue_\d+_{counter}: [1-9]"
+        ksft_true(re.search(pattern, log_now),
+                  f"{counter} did not count (no '{pattern}' in the statistics the reset logged)")
+    splat = _splat(log_now)
+    ksft_true(splat is None, f"kernel log has a {splat}")
+
+
+@ksft_disruptive
+def admin_stall(cfg):
+    """Admin queue stops answering: the command times out, the driver resets (admin timeout)."""
+    ctl = require_ena(cfg, model=True)
+    mtu = ip(f"-j link show dev {cfg.ifname}", json=True)[0]["mtu"]
+    defer(cmd, f"ip link set dev {cfg.ifname} mtu {mtu}", fail=False)
+
+    def poke():
+        # an admin command (set feature MTU) to be left unanswered
+        cmd(f"ip link set dev {cfg.ifname} mtu {mtu - 100}", fail=False, timeout=30)
+    _recovers(cfg, ctl, "admin-stall", ["admin_timeout"], 30, poke=poke)
+
+
+@ksft_disruptive
+def admin_error(cfg):
+    """An admin command answered with an error: the request fails, no reset, traffic flows."""
+    ctl = require_ena(cfg, model=True)
+    mtu = ip(f"-j link show dev {cfg.ifname}", json=True)[0]["mtu"]
+    defer(cmd, f"ip link set dev {cfg.ifname} mtu {mtu}", fail=False)
+    resets, _ = _model(ctl)
+    ctl("fault admin-error 1 5")
+    defer(ctl, "fault clear")
+    res = cmd(f"ip link set dev {cfg.ifname} mtu {mtu - 100}", fail=False)
+    ksft_true(res.ret != 0, "the MTU change passed though the device refused it")
+    ksft_eq(ip(f"-j link show dev {cfg.ifname}", json=True)[0]["mtu"], mtu,
+            "MTU after a refused change")
+    time.sleep(2)
+    ksft_eq(_model(ctl)[0], resets, "device resets after one refused command")
+    ping(cfg)
+
+
+@ksft_disruptive
+def tx_bad_req_id(cfg):
+    """A TX completion names a buffer never sent: bad_req_id counts, reset (invalid TX req id)."""
+    ctl = require_ena(cfg, model=True)
+    _recovers(cfg, ctl, "tx-bad-req-id", ["invalid_tx_req_id"], 15,
+              counter="tx_bad_req_id")
+
+
+@ksft_disruptive
+def tx_repeat_req_id(cfg):
+    """A TX completion repeats one already completed: reset (invalid TX req id)."""
+    ctl = require_ena(cfg, model=True)
+    _recovers(cfg, ctl, "tx-repeat-req-id", ["invalid_tx_req_id"], 15,
+              counter="tx_bad_req_id")
+
+
+@ksft_disruptive
+def rx_bad_req_id(cfg):
+    """An RX completion names a buffer never posted: bad_req_id counts, reset (invalid RX req id)."""
+    ctl = require_ena(cfg, model=True)
+    _recovers(cfg, ctl, "rx-bad-req-id", ["invalid_rx_req_id"], 15,
+              counter="rx_bad_req_id")
+
+
+@ksft_disruptive
+def rx_too_many(cfg):
+    """A frame spread over more buffers than the device may use: bad_desc_num, reset."""
+    ctl = require_ena(cfg, model=True)
+    _recovers(cfg, ctl, "rx-too-many", ["too_many_rx_descs"], 15,
+              poke=lambda: ping(cfg, count=1, size=1400, fail=False),
+              log="Too many RX cdescs", counter="rx_bad_desc_num")
+
+
+@ksft_disruptive
+def rx_bad_first(cfg):
+    """A frame's second completion also marked first: reset (malformed, sent as generic)."""
+    ctl = require_ena(cfg, model=True)
+    # reason 16 does not fit DEV_CTL's four bits: the driver sends generic
+    _recovers(cfg, ctl, "rx-bad-first", ["generic"], 15, log="First bit is on")
+
+
+@ksft_disruptive
+def rx_bad_len(cfg):
+    """An RX completion longer than its buffer: dropped, bad_desc_num, reset (malformed)."""
+    ctl = require_ena(cfg, model=True)
+    # without extended reset reasons the malformed-descriptor reason reads as generic
+    _recovers(cfg, ctl, "rx-bad-len", ["generic"], 15,
+              log="longer than its buffer", counter="rx_bad_desc_num")
+
+
+def _udp_burst(cfg, count=300):
+    """count datagrams to the remote: TX descriptors to leave uncompleted."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for _ in range(count):
+            try:
+                s.sendto(b"x" * 64, (cfg.remote_addr_v["4"], 9))
+            except OSError:
+                break
+
+
+@ksft_disruptive
+def irq_loss(cfg):
+    """IO interrupts lost for 3 s: TX completions pile up unseen, the driver resets.
+
+    Which check finds it first depends on the traffic: the missing TX
+    completion check, or the stack's TX watchdog once the ring is full.
+    """
+    ctl = require_ena(cfg, model=True)
+    # one queue pair, so that the lost interrupt is the one the traffic needs
+    cur, _ = channels(cfg)
+    if cur != 1:
+        ethtool(f"-L {cfg.ifname} combined 1")
+        defer(ethtool, f"-L {cfg.ifname} combined {cur}")
+        ksft_true(wait_ping(cfg, 10), "no traffic after ethtool -L combined 1")
+    _recovers(cfg, ctl, "irq-loss 3000",
+              ["missing_tx_completion", "missing_interrupt", "netdev_watchdog"], 40,
+              poke=lambda: _udp_burst(cfg))
+
+
+def main() -> None:
+    with NetDrvEpEnv(__file__) as cfg:
+        ksft_run([admin_error, admin_stall, tx_bad_req_id, tx_repeat_req_id,
+                  rx_bad_req_id, rx_too_many, rx_bad_first, rx_bad_len, irq_loss],
+                 args=(cfg, ))
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()
