@@ -7,17 +7,18 @@ case per fault: an admin queue that stops answering or answers with an
 error, TX completions naming a buffer never sent or one twice, RX
 completions naming a buffer never posted, reporting more bytes than the
 buffer holds, spreading a frame over too many buffers or marking two
-buffers of a frame as its first, and interrupts that get lost.  Each case checks that the driver recovers the way it
-should: the reset it asks the device for and its reason (read from the
-model, so that any driver can be checked), the counter that counts it,
-what the kernel log says, and traffic again within a stated time.
+buffers of a frame as its first, and interrupts that get lost. Each case
+checks that the driver recovers the way it should: the reset it asks the
+device for and its reason (read from the model, so that any driver can be
+checked), the counter that counts it, what the kernel log says, and
+traffic again within a stated time.
 """
 
 import re
 import socket
 import time
 
-from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
+from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_true
 from lib.py import ksft_disruptive, NetDrvEpEnv, cmd, defer, ethtool, ip
 from lab_lib import require_ena, ping, wait_ping, channels
 
@@ -28,8 +29,8 @@ REASON = {
     "invalid_rx_req_id": 4,
     "invalid_tx_req_id": 5,
     "too_many_rx_descs": 6,
-    "generic": 13,
     "netdev_watchdog": 10,
+    "generic": 13,
     "missing_interrupt": 14,
 }
 # traffic must flow again this long after the reset
