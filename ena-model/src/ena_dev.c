@@ -129,7 +129,6 @@ static void write_dev_ctl(struct ena_dev *d, uint32_t val)
 		log_info(d->name, "device reset requested (reason %u: %s)", r,
 			 r < sizeof(reset_reasons) / sizeof(reset_reasons[0]) ?
 			 reset_reasons[r] : "unknown");
-		d->m.resets++;
 		d->last_reset_reason = r;
 		d->resets_by_reason[r & 15]++;
 		core_reset(d);
@@ -394,6 +393,7 @@ const char *ena_dev_name(const struct ena_dev *d)
 
 size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 {
+	uint64_t total;
 	size_t n = 0;
 	unsigned int i;
 	int r;
@@ -412,13 +412,16 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	C(tx_csum_offload);
 	C(rx_frames); C(rx_bytes); C(rx_no_buf); C(rx_no_queue); C(rx_link_down);
 	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
-	C(irqs_lost); C(resets); C(chaos);
-	PUT("%s.last_reset_reason=%u\n", d->name, d->last_reset_reason);
+	C(irqs_lost); C(chaos);
 	/* a recovery is two resets: the reason, then the new init's "normal" */
-	for (i = 0; i < 16; i++)
+	for (i = 0, total = 0; i < 16; i++) {
+		total += d->resets_by_reason[i];
 		if (d->resets_by_reason[i])
 			PUT("%s.resets_reason_%u=%llu\n", d->name, i,
 			    (unsigned long long)d->resets_by_reason[i]);
+	}
+	PUT("%s.resets=%llu\n", d->name, (unsigned long long)total);
+	PUT("%s.last_reset_reason=%u\n", d->name, d->last_reset_reason);
 	PUT("%s.fault=%s\n", d->name, ena_fault_name(d->fault.kind) ?
 	    ena_fault_name(d->fault.kind) : "none");
 	PUT("%s.fault_hits=%llu\n", d->name, (unsigned long long)d->fault.hits);

@@ -782,6 +782,7 @@ static void rx_bad_desc(struct ena_dev *d, struct ena_io_sq *sq, uint16_t idx, c
 void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 {
 	struct eif_rx_desc descs[64];
+	uint32_t share[64];		/* bytes of the frame each buffer takes */
 	uint16_t maxd = d->prof->max_rx_descs, avail, idx, nd = 0, i;
 	struct ena_io_sq *sq;
 	struct ena_io_cq *cq;
@@ -852,13 +853,13 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		blen = r->length ? r->length : 65536u;
 		if (blen > chunk)
 			blen = chunk;
-		if (!ena_dma_ok(d, (uint64_t)r->addr_hi << 32 | r->addr_lo,
-				blen < len - got ? blen : len - got, true)) {
+		share[nd] = blen < len - got ? blen : (uint32_t)(len - got);
+		if (!ena_dma_ok(d, (uint64_t)r->addr_hi << 32 | r->addr_lo, share[nd], true)) {
 			/* not writable: the frame is dropped, the buffer stays posted */
 			rx_bad_desc(d, sq, idx, "buffer outside guest memory");
 			return;
 		}
-		got += blen;
+		got += share[nd];
 		nd++;
 		idx++;
 		if (!(idx & (sq->depth - 1)))
@@ -915,12 +916,10 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	bad_len = ena_fault_hit(d, ENA_FAULT_RX_BAD_LEN);
 	for (i = 0; i < nd; i++) {
 		uint32_t blen = descs[i].length ? descs[i].length : 65536u;
-		uint32_t n = blen < len - off ? blen : (uint32_t)(len - off);
+		uint32_t n = share[i];
 		struct eif_rx_cdesc c;
 		uint8_t ext[32];
 
-		if (blen > chunk)
-			n = chunk < len - off ? chunk : (uint32_t)(len - off);
 		ena_dma_write(d, (uint64_t)descs[i].addr_hi << 32 | descs[i].addr_lo, f + off, n);
 		off += n;
 		memset(&c, 0, sizeof(c));

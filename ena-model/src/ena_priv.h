@@ -166,7 +166,6 @@ struct ena_dev {
 		uint64_t rx_frames, rx_bytes, rx_no_buf, rx_no_queue, rx_link_down,
 			 rx_bad_desc, rx_too_big, rx_csum_bad;
 		uint64_t irqs, irqs_masked, irqs_lost;
-		uint64_t resets;		/* requested by the driver through DEV_CTL */
 		uint64_t chaos;			/* entries garbled */
 	} m;
 
