@@ -228,8 +228,8 @@ check_message() {
 # Rust module directory is built as an external module against the VM
 # kernel. A kernel crate change also gets its documentation built.
 check_rust() {
-	local tree=$1 details=$3 dir scratch
-	local -a files dirs
+	local tree=$1 details=$3 dir scratch prepare_log
+	local -a files dirs extra
 	mapfile -t files < <(touched_files "$tree" | grep -E '\.rs$' || true)
 	[ ${#files[@]} -gt 0 ] || return 2
 	if ! (cd "$tree" && rustfmt --config-path "$LAB_BASE_REPO/.rustfmt.toml" --check "${files[@]}") \
@@ -258,12 +258,23 @@ check_rust() {
 		sed -i '1i clippy warns:' "$details"
 		return 1
 	fi
-	# A kernel crate change: its documentation (the rustdoc target, built
-	# in the gcc check tree, which Debian's config gives Rust) must build
-	# without a warning, intra-doc links included. Its doc tests run in
-	# the VM kernel (CONFIG_RUST_KERNEL_DOCTESTS).
+	# A kernel crate change: the gcc check tree compiled the crates it
+	# touches through clippy (check-series' modules_prepare, logged next to
+	# these details), which must not warn; its documentation (the rustdoc
+	# target) must build without a warning, intra-doc links included. Its
+	# doc tests run in the VM kernel (CONFIG_RUST_KERNEL_DOCTESTS).
 	if printf '%s\n' "${files[@]}" | grep -q '^rust/'; then
-		if ! kmake "$tree" "$LAB_BUILD/check-gcc" gcc rustdoc >"$details" 2>&1; then
+		prepare_log=$(dirname "$details")/prepare-gcc.log
+		if [ ! -f "$prepare_log" ]; then
+			echo "no clippy build of the kernel crate for this patch ($prepare_log)" >"$details"
+			return 1
+		fi
+		if grep -qE '^(warning|error)' "$prepare_log"; then
+			{ echo "clippy warns about the kernel crate:"; cat "$prepare_log"; } >"$details"
+			return 1
+		fi
+		mapfile -t extra < <(check_make_args gcc)
+		if ! kmake "$tree" "$LAB_BUILD/check-gcc" gcc "${extra[@]}" rustdoc >"$details" 2>&1; then
 			sed -i '1i rustdoc failed:' "$details"
 			return 1
 		fi
@@ -273,6 +284,21 @@ check_rust() {
 		fi
 	fi
 	: >"$details"
+}
+
+# check_make_args gcc|clang: extra make arguments for that check tree, one a
+# line. The gcc tree compiles Rust through clippy, with the tree's own lint
+# settings (the same objects as rustc's, plus its lints).
+check_make_args() {
+	[ "$1" != gcc ] || printf '%s\n' CLIPPY=1 "CLIPPY_CONF_DIR=$LAB_BASE_REPO"
+}
+
+# check_tree_options gcc|clang: prepare_distro_tree's options for that check
+# tree. The clang tree, there for the C warnings clang gives, leaves Rust
+# out: rustc is the same compiler in both trees, and a patch to the kernel
+# crate would have it compiled twice.
+check_tree_options() {
+	[ "$1" != clang ] || echo --no-rust
 }
 
 CHECKS=(checkpatch build_gcc build_clang kdoc cocci rust signoff subject message)

@@ -12,14 +12,17 @@ export CCACHE_BASEDIR=$LAB_WORK CCACHE_NOHASHDIR=1
 
 # kmake TREE OUT gcc|clang [MAKE ARGS...]: make in TREE with output in OUT
 # using the named compiler (clang means the whole LLVM toolchain), through
-# ccache.
+# ccache. Rust is compiled without debug info: nothing here debugs Rust
+# with a debugger, BTF is made from the C objects only (pahole leaves Rust
+# out), and with it the kernel crate and its doc tests were the longest
+# part of a cold build.
 kmake() {
 	local tree=$1 out=$2 cc=$3
 	shift 3
 	local -a tc
 	mapfile -t tc < <(toolchain_args "$cc")
 	mkdir -p "$out"
-	make -s -C "$tree" O="$out" -j"$JOBS" "${tc[@]}" "$@"
+	make -s -C "$tree" O="$out" -j"$JOBS" "${tc[@]}" KRUSTFLAGS=-Cdebuginfo=0 "$@"
 }
 
 # toolchain_args gcc|clang: make variables selecting that compiler (clang
@@ -87,23 +90,31 @@ for d in /usr/src/linux-headers-7.3.*[0-9]-amd64; do
 	[ -f "$d/Module.symvers" ] && DEBIAN_HEADERS=$d
 done
 
-# prepare_distro_tree TREE OUT gcc|clang: OUT configured with Debian's config
-# and ready for building single directories (modules_prepare).
+# prepare_distro_tree [--no-rust] TREE OUT gcc|clang [MAKE ARGS...]: OUT
+# configured with Debian's config (with Rust off for --no-rust) and ready for
+# building single directories (modules_prepare, given the extra make
+# arguments).
 prepare_distro_tree() {
+	local rust=y
+	[ "$1" != --no-rust ] || { rust=n && shift; }
 	local tree=$1 out=$2 cc=$3
+	shift 3
 	[ -f "$DEBIAN_CONFIG" ] || die "$DEBIAN_CONFIG missing: re-run scripts/toolchain (package linux-config-7.3)"
 	[ -n "$DEBIAN_HEADERS" ] || die "Debian's linux-headers for 7.3 missing: re-run scripts/toolchain"
-	if ! cmp -s <(xz -dc "$DEBIAN_CONFIG") "$out/.config.debian" 2>/dev/null; then
+	# .config.debian: what OUT/.config was made from
+	if ! cmp -s <(xz -dc "$DEBIAN_CONFIG" && echo "# rust=$rust") "$out/.config.debian" 2>/dev/null; then
 		mkdir -p "$out"
-		xz -dc "$DEBIAN_CONFIG" >"$out/.config.debian"
+		{ xz -dc "$DEBIAN_CONFIG" && echo "# rust=$rust"; } >"$out/.config.debian"
 		cp "$out/.config.debian" "$out/.config"
 		# Debian's build injects its own certificates; a local build has none.
 		"$tree/scripts/config" --file "$out/.config" --set-str SYSTEM_TRUSTED_KEYS "" \
 			--set-str SYSTEM_REVOCATION_KEYS "" --set-str MODULE_SIG_KEY "certs/signing_key.pem"
+		[ $rust = y ] || "$tree/scripts/config" --file "$out/.config" --disable RUST
 		kmake "$tree" "$out" "$cc" olddefconfig
+		config_require "$out" "RUST=$rust"
 	fi
 	config_require "$out" ENA_ETHERNET=m
-	kmake "$tree" "$out" "$cc" modules_prepare
+	kmake "$tree" "$out" "$cc" "$@" modules_prepare
 	cp "$DEBIAN_HEADERS/Module.symvers" "$out/Module.symvers"
 }
 
