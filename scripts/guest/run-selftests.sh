@@ -12,7 +12,8 @@
 # for scripts/guest/ksft/X (copied there with the lib/py shim of
 # drivers/net/hw), or nsim+TEST: TEST in netdevsim mode, run from a copy of
 # its directory without net.config (drivers/net/ena.nsim). LIST_DIR/module, if
-# present, names an ena.ko to load instead of the kernel's. The installed tests are
+# present, names an ena.ko to load instead of the kernel's; LIST_DIR/full
+# asks for the long versions of the project's tests. The installed tests are
 # copied to /tmp (net.config is written next to them). The guest cannot
 # write to the host's directories, so everything comes back on stdout,
 # framed: after each test its output (KTAP) and its dmesg as "@@file NAME"
@@ -38,6 +39,14 @@ rm -rf "$out"
 mkdir -p "$out"
 say() { printf '# %s\n' "$*"; }
 
+# a test that reloads the driver loads the same file (lab_stress.py);
+# LIST_DIR/full (scripts/selftests --full) asks the lab tests for their
+# long versions
+if [ -f "$2/module" ]; then
+	ENA_MODULE=$(cat "$2/module")
+	export ENA_MODULE
+fi
+[ ! -f "$2/full" ] || export LAB_FULL=1
 if [ -f "$2/module" ]; then
 	modprobe -r ena 2>/dev/null
 	insmod "$(cat "$2/module")" || {

@@ -81,6 +81,44 @@ stage_run() {
 	log "stage: $name: ${STAGE_RESULTS[-1]} in ${STAGE_SECS[-1]}s"
 	return 0
 }
+# Background stages: builds and scripts that need no VM can run beside the
+# VM tests, whose guests leave the CPUs idle much of the time.
+# stage_background_start NAME SCRIPT [NAME SCRIPT...] runs the scripts one
+# after another, in a single background job at the lowest CPU and I/O
+# priority (the VM tests keep the CPUs they ask for), each one's output held
+# in a file; stage_background_wait waits for that job, prints the output and
+# records the stages (their seconds overlap the other stages').
+STAGE_BG_PID=
+STAGE_BG_DIR=
+stage_background_start() {
+	STAGE_BG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ena-lab-stages.XXXXXX")
+	log "stage: $(printf '%s ' "$@" | awk '{for (i = 1; i <= NF; i += 2) printf "%s ", $i}')in the background (output held until they end)"
+	(
+		while [ $# -gt 1 ]; do
+			name=$1 start=$(date +%s) rc=0
+			nice -n 19 ionice -c 3 "$2" >"$STAGE_BG_DIR/$name.log" 2>&1 </dev/null || rc=$?
+			printf '%s %s %s\n' "$name" "$rc" "$(($(date +%s) - start))" >>"$STAGE_BG_DIR/results"
+			shift 2
+		done
+	) &
+	STAGE_BG_PID=$!
+}
+stage_background_wait() {
+	local name rc secs
+	[ -n "$STAGE_BG_PID" ] || return 0
+	log "stage: waiting for the background stages"
+	wait "$STAGE_BG_PID" || true
+	STAGE_BG_PID=
+	while read -r name rc secs; do
+		log "stage: $name (background): its output"
+		cat "$STAGE_BG_DIR/$name.log"
+		STAGE_NAMES+=("$name (background)")
+		STAGE_SECS+=("$secs")
+		if [ "$rc" = 0 ]; then STAGE_RESULTS+=(pass); else STAGE_RESULTS+=("FAIL($rc)"); fi
+		log "stage: $name (background): ${STAGE_RESULTS[-1]} in ${secs}s"
+	done <"$STAGE_BG_DIR/results"
+	rm -rf "$STAGE_BG_DIR"
+}
 stage_summary() {
 	local i passed=0 failed=0
 	printf '\n%-32s %-10s %8s\n' stage result seconds

@@ -7,7 +7,8 @@ case per fault: an admin queue that stops answering or answers with an
 error, TX completions naming a buffer never sent or one twice, RX
 completions naming a buffer never posted, reporting more bytes than the
 buffer holds, spreading a frame over too many buffers or marking two
-buffers of a frame as its first, and interrupts that get lost. Each case
+buffers of a frame as its first, interrupts that get lost, and a fatal
+device error. Each case
 checks that the driver recovers the way it should: the reset it asks the
 device for and its reason (read from the model, so that any driver can be
 checked), the counter that counts it, what the kernel log says, and
@@ -21,9 +22,11 @@ import time
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_true
 from lib.py import ksft_disruptive, NetDrvEpEnv, cmd, defer, ethtool, ip
 from lab_lib import require_ena, ping, wait_ping, channels
+from lab_lib import dmesg_lines, dmesg_since, splat, model_resets, wait_fault_reset
 
 # DEV_CTL reset reasons (the ENA interface)
 REASON = {
+    "keep_alive_timeout": 1,
     "admin_timeout": 2,
     "missing_tx_completion": 3,
     "invalid_rx_req_id": 4,
@@ -39,59 +42,26 @@ RECOVERY_S = 20
 
 def _model(ctl):
     """The model's resets by reason ({reason: count}) and its current fault."""
-    m = ctl("counters")
-    by_reason = {int(k.rsplit("_", 1)[1]): int(v) for k, v in m.items()
-                 if k.startswith("ena0.resets_reason_")}
-    return by_reason, m["ena0.fault"]
+    return model_resets(ctl), ctl("counters")["ena0.fault"]
 
 
-def _dmesg():
-    return cmd("dmesg", fail=False).stdout.splitlines()
-
-
-def _dmesg_since(mark):
-    """The kernel log after the first mark lines (not cleared: the runner keeps it)."""
-    return "\n".join(_dmesg()[mark:])
-
-
-def _splat(log):
-    for bad in ("WARNING:", "BUG:", "Oops", "general protection", "kernel BUG"):
-        if bad in log:
-            return bad
-    return None
-
-
-def _wait_reset(ctl, before, deadline, poke=None):
+def _recovers(cfg, ctl, fault, reasons, deadline, poke=None, log=None, counter=None,
+              command=None):
     """
-    Wait for the driver to reset the device for a fault (a reason other
-    than normal, which its re-initialisation then sends); the reason or None.
-    """
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        now, _ = _model(ctl)
-        moved = [r for r, n in now.items() if r != 0 and n > before.get(r, 0)]
-        if moved:
-            return moved[0]
-        if poke:
-            poke()
-        time.sleep(0.5)
-    return None
-
-
-def _recovers(cfg, ctl, fault, reasons, deadline, poke=None, log=None, counter=None):
-    """
-    Inject fault, wait for a reset with one of reasons, then for traffic.
+    Inject fault (the control command "fault FAULT", or command), wait for
+    a reset with one of reasons, then for traffic.
     counter: the per-queue ethtool -S counter (queue_N_<counter>) that must
     have counted the fault; the driver resets its ring counters with the
     device, so it is read from the statistics it logs when it resets.
     """
     ping(cfg)
     resets, _ = _model(ctl)
-    mark = len(_dmesg())
-    ctl(f"fault {fault}")
+    mark = len(dmesg_lines())
+    ctl(command or f"fault {fault}")
     defer(ctl, "fault clear")
     start = time.monotonic()
-    reason = _wait_reset(ctl, resets, deadline, poke or (lambda: ping(cfg, count=1, fail=False)))
+    reason = wait_fault_reset(ctl, resets, deadline,
+                              poke or (lambda: ping(cfg, count=1, fail=False)))
     ksft_true(reason is not None, f"no device reset within {deadline} s of '{fault}'")
     if reason is None:
         return
@@ -102,15 +72,15 @@ def _recovers(cfg, ctl, fault, reasons, deadline, poke=None, log=None, counter=N
     print(f"# {fault}: reset (reason {reason}) after {took:.1f} s, traffic after "
           f"{time.monotonic() - start:.1f} s")
     ksft_eq(_model(ctl)[1], "none", "the fault outlived the device reset")
-    log_now = _dmesg_since(mark)
+    log_now = dmesg_since(mark)
     if log:
         ksft_true(log in log_now, f"the kernel log does not say '{log}'")
     if counter:
         pattern = rf"queue_\d+_{counter}: [1-9]"
         ksft_true(re.search(pattern, log_now),
                   f"{counter} did not count (no '{pattern}' in the statistics the reset logged)")
-    splat = _splat(log_now)
-    ksft_true(splat is None, f"kernel log has a {splat}")
+    bad = splat(log_now)
+    ksft_true(bad is None, f"kernel log has a {bad}")
 
 
 @ksft_disruptive
@@ -194,6 +164,22 @@ def rx_bad_len(cfg):
               log="longer than its buffer", counter="rx_bad_desc_num")
 
 
+@ksft_disruptive
+def fatal_error(cfg):
+    """The device reports a fatal error and stops: the driver resets it, traffic flows.
+
+    The error comes as DEV_STS' fatal bit and an AENQ event. Upstream's
+    driver has no handler for that event and finds the stopped device
+    through its other checks (TX completions that do not come, a keep-alive
+    or admin timeout), so any reason but a normal reset is accepted.
+    """
+    ctl = require_ena(cfg, model=True)
+    _recovers(cfg, ctl, "fatal", ["keep_alive_timeout", "admin_timeout",
+                                  "missing_tx_completion", "generic",
+                                  "netdev_watchdog", "missing_interrupt"], 30,
+              poke=lambda: _udp_burst(cfg, count=50), command="fatal")
+
+
 def _udp_burst(cfg, count=300):
     """count datagrams to the remote: TX descriptors to leave uncompleted."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -226,7 +212,8 @@ def irq_loss(cfg):
 def main() -> None:
     with NetDrvEpEnv(__file__) as cfg:
         ksft_run([admin_error, admin_stall, tx_bad_req_id, tx_repeat_req_id,
-                  rx_bad_req_id, rx_too_many, rx_bad_first, rx_bad_len, irq_loss],
+                  rx_bad_req_id, rx_too_many, rx_bad_first, rx_bad_len, irq_loss,
+                  fatal_error],
                  args=(cfg, ))
     ksft_exit()
 

@@ -104,6 +104,48 @@ def wait_ping(cfg, deadline=10):
     return False
 
 
+def dmesg_lines():
+    """The kernel log, a list of lines (not cleared: the runner keeps it)."""
+    return cmd("dmesg", fail=False).stdout.splitlines()
+
+
+def dmesg_since(mark):
+    """The kernel log after its first mark lines, as one string."""
+    return "\n".join(dmesg_lines()[mark:])
+
+
+def splat(log):
+    """The first sign of a kernel splat in log, or None."""
+    for bad in ("WARNING:", "BUG:", "Oops", "general protection", "kernel BUG"):
+        if bad in log:
+            return bad
+    return None
+
+
+def model_resets(ctl):
+    """The model's device resets by the reason the driver gave: {reason: count}."""
+    return {int(k.rsplit("_", 1)[1]): int(v) for k, v in ctl("counters").items()
+            if k.startswith("ena0.resets_reason_")}
+
+
+def wait_fault_reset(ctl, before, deadline, poke=None):
+    """
+    Wait for a device reset with a reason other than normal (0, which the
+    driver's re-initialisation sends) beyond the counts in before; the
+    reason, or None after deadline seconds. poke() runs between looks.
+    """
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        moved = [r for r, n in model_resets(ctl).items()
+                 if r != 0 and n > before.get(r, 0)]
+        if moved:
+            return moved[0]
+        if poke:
+            poke()
+        time.sleep(0.5)
+    return None
+
+
 class RemoteSender:
     """
     UDP flows from the remote endpoint to the local address. With a netns
