@@ -8,6 +8,11 @@
  *   keepalive stop|resume   keep-alive AENQ events
  *   fatal                   fatal error: DEV_STS fatal bit + AENQ event
  *   notify                  notification (update hints) AENQ event
+ *   event warning|refresh-caps|reset-request|conf-notify [BITMAP]
+ *                           an AENQ event of that group (conf-notify: the
+ *                           64-bit bitmap of sub-optimal settings, default
+ *                           1); replies posted=N, the functions whose driver
+ *                           has the group enabled and room for it
  *   tx-comp drop N          swallow the next N TX completions
  *   tx-comp delay MS        hold every TX completion back MS ms
  *   tx-comp normal          back to normal (releases held completions)
@@ -37,6 +42,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ena_if.h"
 #include "log.h"
 #include "net.h"
 
@@ -45,6 +51,7 @@
 static const char help_text[] =
 	"commands (add fn=N to address one function):\n"
 	"  link up|down\n  keepalive stop|resume\n  fatal\n  notify\n"
+	"  event warning|refresh-caps|reset-request|conf-notify [BITMAP]\n"
 	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n"
 	"  fault admin-stall|admin-error|tx-bad-req-id|tx-repeat-req-id|rx-bad-req-id|\n"
 	"        rx-bad-len|rx-too-many|rx-bad-first [N [ARG]] | irq-loss [MS] | clear\n"
@@ -106,6 +113,37 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 	} else if (!strcmp(tok[0], "notify")) {
 		for (i = first; i < last; i++)
 			ena_dev_send_hints(c->devs[i]);
+	} else if (!strcmp(tok[0], "event") && (nt == 2 || nt == 3)) {
+		static const struct { const char *name; unsigned int group; } events[] = {
+			{ "warning", EIF_AENQ_WARNING },
+			{ "refresh-caps", EIF_AENQ_REFRESH_CAPS },
+			{ "reset-request", EIF_AENQ_RESET_REQUEST },
+			{ "conf-notify", EIF_AENQ_CONF_NOTIFY },
+		};
+		unsigned long long bitmap = 1;
+		unsigned int k, posted = 0;
+		char *end = NULL;
+
+		for (k = 0; k < sizeof(events) / sizeof(events[0]); k++)
+			if (!strcmp(tok[1], events[k].name))
+				break;
+		if (k == sizeof(events) / sizeof(events[0]) ||
+		    (nt == 3 && events[k].group != EIF_AENQ_CONF_NOTIFY)) {
+			snprintf(out, outlen, "error: event warning|refresh-caps|reset-request|conf-notify [BITMAP]\n");
+			return;
+		}
+		if (nt == 3) {
+			errno = 0;
+			bitmap = strtoull(tok[2], &end, 0);
+			if (*end || errno || tok[2][0] == '-') {
+				snprintf(out, outlen, "error: bad bitmap '%s'\n", tok[2]);
+				return;
+			}
+		}
+		for (i = first; i < last; i++)
+			posted += ena_dev_post_event(c->devs[i], events[k].group, bitmap);
+		snprintf(out, outlen, "ok\nposted=%u\n", posted);
+		return;
 	} else if (!strcmp(tok[0], "tx-comp")) {
 		unsigned long v = 0;
 		char *end = NULL;

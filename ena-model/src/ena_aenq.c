@@ -15,7 +15,13 @@
 
 static const char *const group_names[EIF_AENQ_GROUPS] = {
 	"link change", "fatal error", "warning", "notification", "keep-alive",
+	"refresh capabilities", "configuration notification", "device reset request",
 };
+
+const char *ena_aenq_group_name(unsigned int group)
+{
+	return group < EIF_AENQ_GROUPS ? group_names[group] : "unknown";
+}
 
 void ena_aenq_reset(struct ena_dev *d)
 {

@@ -386,6 +386,24 @@ void ena_dev_raise_fatal(struct ena_dev *d)
 	ena_fatal(d, "raised through the control interface");
 }
 
+bool ena_dev_post_event(struct ena_dev *d, unsigned int group, uint64_t bitmap)
+{
+	bool conf = group == EIF_AENQ_CONF_NOTIFY;
+
+	if (!(d->aenq_enabled & EIF_BIT(group))) {
+		log_info(d->name, "AENQ %s event not sent: the driver has not enabled that group",
+			 ena_aenq_group_name(group));
+		d->aenq_not_enabled++;
+		return false;
+	}
+	if (!ena_aenq_post(d, group, 0, conf ? &bitmap : NULL, conf ? sizeof(bitmap) : 0)) {
+		d->aenq_dropped++;
+		return false;
+	}
+	log_info(d->name, "AENQ %s event sent", ena_aenq_group_name(group));
+	return true;
+}
+
 const char *ena_dev_name(const struct ena_dev *d)
 {
 	return d->name;
@@ -435,6 +453,8 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	PUT("%s.eni_pps_allowance_exceeded=%llu\n", d->name,
 	    (unsigned long long)d->stats.eni.pps_allowance_exceeded);
 	PUT("%s.aenq_posted=%llu\n", d->name, (unsigned long long)d->aenq_posted);
+	PUT("%s.aenq_not_enabled=%llu\n", d->name, (unsigned long long)d->aenq_not_enabled);
+	PUT("%s.aenq_enabled=0x%x\n", d->name, d->aenq_enabled);
 	for (i = 0; i < d->prof->max_queues && i < ENA_MAX_IO_QUEUES; i++) {
 		const struct ena_io_sq *t = &d->tx_sq[i], *q = &d->rx_sq[i];
 

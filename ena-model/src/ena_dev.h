@@ -72,6 +72,12 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *frame, size_t len);
 /* events from outside (signals, the control socket) */
 void ena_dev_keepalive_enable(struct ena_dev *d, bool on);
 void ena_dev_raise_fatal(struct ena_dev *d);
+/*
+ * An AENQ event of a group without payload (warning, refresh capabilities,
+ * device reset request) or a configuration notification carrying bitmap;
+ * false if the driver has not enabled the group or its AENQ is full.
+ */
+bool ena_dev_post_event(struct ena_dev *d, unsigned int group, uint64_t bitmap);
 /* swallow the next n TX completions / hold every TX completion back ms */
 void ena_dev_tx_comp_fault(struct ena_dev *d, uint32_t drop_next, uint32_t delay_ms);
 /*

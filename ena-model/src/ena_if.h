@@ -250,7 +250,10 @@ enum eif_aenq_group {
 	EIF_AENQ_WARNING	= 2,
 	EIF_AENQ_NOTIFICATION	= 3,
 	EIF_AENQ_KEEP_ALIVE	= 4,
-	EIF_AENQ_GROUPS		= 5,
+	EIF_AENQ_REFRESH_CAPS	= 5,	/* re-read the capabilities (reset) */
+	EIF_AENQ_CONF_NOTIFY	= 6,	/* bitmap of sub-optimal settings */
+	EIF_AENQ_RESET_REQUEST	= 7,	/* the device asks to be reset */
+	EIF_AENQ_GROUPS		= 8,
 };
 #define EIF_AENQ_ALL_GROUPS	((1u << EIF_AENQ_GROUPS) - 1)
 #define EIF_AENQ_SYN_UPDATE_HINTS	2
@@ -632,6 +635,7 @@ struct eif_aenq_entry {
 		uint32_t link_flags;		/* bit 0 link up */
 		struct eif_aenq_keep_alive keep_alive;
 		struct eif_f_hw_hints hints;	/* notification / update hints */
+		uint64_t conf_notifications;	/* configuration notification */
 	} u;
 };
 

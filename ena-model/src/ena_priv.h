@@ -112,6 +112,8 @@ struct ena_dev {
 	bool link_event_pending;
 	bool hints_pending;
 	uint64_t aenq_posted, aenq_dropped;
+	/* control-port events of a group the driver has not enabled */
+	uint64_t aenq_not_enabled;
 
 	/* configuration done through set feature */
 	uint32_t mtu;
@@ -218,6 +220,7 @@ void ena_aenq_head_doorbell(struct ena_dev *d, uint32_t head);
 void ena_aenq_config_changed(struct ena_dev *d, uint32_t old_enabled);
 void ena_aenq_keepalive(void *opaque);
 void ena_aenq_flush_pending(struct ena_dev *d);
+const char *ena_aenq_group_name(unsigned int group);
 bool ena_aenq_post(struct ena_dev *d, uint16_t group, uint16_t syndrome,
 		   const void *data, size_t len);
 void ena_fill_hints(const struct ena_dev *d, struct eif_f_hw_hints *h);

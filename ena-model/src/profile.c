@@ -213,7 +213,7 @@ static const struct key_desc keys[] = {
 	{ "mac", K_BOOL, 0, 0, "MAC address aa:bb:cc:dd:ee:ff (function N gets last byte + N)" },
 	{ "device", K_BOOL, 0, 0, "vf | pf | <PCI device id>" },
 	{ "capabilities", K_BOOL, 0, 0, "device capability bits: list of 0=eni_stats 1=ena_srd 2=customer_metrics, or none" },
-	{ "aenq_groups", K_BOOL, 0, 0, "supported AENQ groups: list of 0=link 1=fatal 2=warning 3=notification 4=keep-alive" },
+	{ "aenq_groups", K_BOOL, 0, 0, "supported AENQ groups: list of 0=link 1=fatal 2=warning 3=notification 4=keep-alive 5=refresh-caps 6=conf-notify 7=reset-request" },
 	{ "hide_features", K_BOOL, 0, 0, "feature ids not to advertise, e.g. 3,20" },
 	{ "socket", K_BOOL, 0, 0, "socket path (repeatable: one PCI function per socket)" },
 };

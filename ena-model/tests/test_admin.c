@@ -48,8 +48,8 @@ static void t_get_features(void)
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_INTERRUPT_MODERATION, 0, 0, 0, &r), 0);
 	CHECK_EQ(r.u.intr_moder.delay_resolution_us, 1);
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_AENQ_CONFIG, 0, 0, 0, &r), 0);
-	CHECK_EQ(r.u.aenq.supported_groups, 0x1f);
-	CHECK_EQ(r.u.aenq.enabled_groups, 0x1f);	/* set by drv_probe */
+	CHECK_EQ(r.u.aenq.supported_groups, 0xff);	/* the eight groups of the interface */
+	CHECK_EQ(r.u.aenq.enabled_groups, 0xff);	/* set by drv_probe */
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_RSS_INDIRECTION_TABLE, 0, 0, 0, &r), 0);
 	CHECK(r.u.ind_table.min_log <= 7 && r.u.ind_table.max_log >= 7);
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_MTU, 0, 0, 0, &r), 0);

@@ -1635,6 +1635,75 @@ out:
 	;
 }
 
+/* the next AENQ entry that is not a keep-alive or a link change, or -1 */
+static int next_event(struct io *io, struct eif_aenq_entry *e)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (drv_aenq_next(&io->d, e, 2000))
+			return -1;
+		if (e->hdr.group != EIF_AENQ_KEEP_ALIVE && e->hdr.group != EIF_AENQ_LINK_CHANGE)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The AENQ groups beyond upstream Linux's five, sent through the control
+ * port: warning, refresh capabilities, configuration notification (its
+ * bitmap at bytes 16-23) and device reset request, each only to a driver
+ * that enabled its group.
+ */
+static void t_aenq_more_groups(void)
+{
+	static const char *const only_five[] = { "--set", "aenq_groups=0,1,2,3,4", NULL };
+	static const struct { const char *cmd; uint16_t group; } events[] = {
+		{ "event warning", EIF_AENQ_WARNING },
+		{ "event refresh-caps", EIF_AENQ_REFRESH_CAPS },
+		{ "event reset-request", EIF_AENQ_RESET_REQUEST },
+	};
+	struct eif_aenq_entry e;
+	const uint8_t *raw = (const uint8_t *)&e;
+	char out[4096];
+	struct io io;
+	uint64_t bitmap;
+	unsigned int k;
+
+	REQUIRE(!io_open(&io, 1, false, NULL));
+	drv_aenq_enable(&io.d);
+	for (k = 0; k < sizeof(events) / sizeof(events[0]); k++) {
+		CHECK_EQ(ctl(&io, events[k].cmd, out, sizeof(out)), 0);
+		CHECK(strstr(out, "posted=1"));
+		REQUIRE(!next_event(&io, &e));
+		CHECK_EQ(e.hdr.group, events[k].group);
+		CHECK_EQ(e.hdr.syndrome, 0);
+	}
+	CHECK_EQ(ctl(&io, "event conf-notify 0x8000000000000005", out, sizeof(out)), 0);
+	REQUIRE(!next_event(&io, &e));
+	CHECK_EQ(e.hdr.group, EIF_AENQ_CONF_NOTIFY);
+	memcpy(&bitmap, raw + 16, sizeof(bitmap));
+	CHECK_EQ(bitmap, 0x8000000000000005ull);
+	/* malformed commands are refused and send nothing */
+	CHECK(ctl(&io, "event reboot", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "event warning 5", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "event conf-notify -1", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "event conf-notify 0x1ffffffffffffffff", out, sizeof(out)) < 0);
+	CHECK_EQ(counter(&io, "aenq_not_enabled"), 0);
+	CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+	CHECK(strstr(out, "ena0.aenq_enabled=0xff\n"));
+	io_close(&io);
+
+	/* a device that offers only five groups: the event is not sent */
+	REQUIRE(!io_open(&io, 1, false, only_five));
+	drv_aenq_enable(&io.d);
+	CHECK_EQ(ctl(&io, "event reset-request", out, sizeof(out)), 0);
+	CHECK(strstr(out, "posted=0"));
+	CHECK_EQ(counter(&io, "aenq_not_enabled"), 1);
+out:
+	io_close(&io);
+}
+
 /* read from fd until the reply terminator (or max), NUL terminated */
 static size_t read_reply(int fd, char *out, size_t max)
 {
@@ -1950,6 +2019,7 @@ int main(void)
 	RUN(t_fault_rx);
 	RUN(t_fault_irq_loss);
 	RUN(t_chaos);
+	RUN(t_aenq_more_groups);
 	RUN(t_ctl_session);
 	RUN(t_pcap);
 	RUN(t_pcap_snaplen);

@@ -6,7 +6,8 @@
 # warning, a coccinelle report, no Signed-off-by, wrong subject prefix, a
 # message naming our tooling), a selftests patch whose subject must carry
 # the selftests prefix, a Rust module rustfmt rejects and one clippy
-# rejects; a second run reuses the results.
+# rejects, a kernel crate patch clippy rejects; a second run reuses the
+# results.
 #
 #   scripts/tests/check-series.sh
 
@@ -104,6 +105,17 @@ commit_rust_module rust_c "net: ena: add another Rust test module" "Clippy must 
         pr_info!("{}\n", u32::from(value));
 EOF
 
+# 6: a kernel crate patch, rustfmt-clean, with something clippy rejects.
+cat >>"$W/rust/kernel/workqueue.rs" <<'EOF'
+
+/// A helper for the checker's tests.
+pub fn checker_test_helper(value: u32) -> u32 {
+    u32::from(value)
+}
+EOF
+git -C "$W" commit -q -a -s -m "rust: workqueue: add a helper for the checker" \
+	-m "Clippy must catch it in the kernel crate."
+
 "$LAB_SCRIPTS/export-series" "$W" >/dev/null
 
 rc=0
@@ -122,6 +134,9 @@ expect_ok "rustfmt's complaint is shown" grep -q 'rustfmt --check wants these ch
 expect_eq "a Rust module clippy warns about fails the rust check" \
 	FAIL "$(row 0005 | cut -d' ' -f7)"
 expect_ok "clippy's complaint is shown" grep -q 'useless conversion' "$T/out"
+expect_eq "a kernel crate patch clippy warns about fails the rust check" \
+	"0006-rust-workqueue-add-a-helper-for-the-checker ok ok ok n/a n/a FAIL ok ok ok " "$(row 0006)"
+expect_ok "... with clippy's complaint about the kernel crate" grep -q 'clippy warns about the kernel crate' "$T/out"
 expect_ok "the tooling named in a message is shown" grep -q 'scripts/test on ena-model' "$T/out"
 expect_ok "checkpatch's complaint is shown" grep -q 'trailing whitespace' "$T/out"
 expect_ok "the compiler warning is shown" grep -q "unused variable 'unused'" "$T/out"
@@ -133,7 +148,7 @@ expect_ok "the coccinelle report is shown" grep -q 'NULL check before some freei
 # prints the same table
 rc=0
 "$LAB_SCRIPTS/check-series" >"$T/out2" 2>&1 || rc=$?
-expect_eq "a second run reuses the results of all five patches" 5 "$(grep -c 'results reused' "$T/out2")"
+expect_eq "a second run reuses the results of all six patches" 6 "$(grep -c 'results reused' "$T/out2")"
 expect_eq "... and reports the same table" "$(row 0002)" "$(grep -E '^0002' "$T/out2" | tr -s ' ')"
 [ "$TESTS_FAILED" = 0 ] || sed 's/^/#   /' "$T/out"
 test_summary

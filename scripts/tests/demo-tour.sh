@@ -12,6 +12,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 lab_enter_root "$0" "$@"
 . "$LAB_SCRIPTS/tests/lib.sh"
+# the demo's output and the model log steps checked below (a new cache has no
+# scratch directory yet)
+mkdir -p "$LAB_WORK/scratch"
 
 out=$LAB_ARTIFACTS/vm/demo
 

@@ -45,11 +45,12 @@ rm -rf "$rw"
 mkdir -p "$rw"
 rc=0
 "$LAB_SCRIPTS/vm-run" --name harness --rwdir "$rw" -- \
-	sh -c 'echo guest-says-hello; ls /sys/bus/pci/devices >/dev/null; echo written >/tmp/rw/0/from-guest; exit 3' \
+	sh -c 'echo guest-says-hello; echo "cache=$ENA_LAB_CACHE"; ls /sys/bus/pci/devices >/dev/null; echo written >/tmp/rw/0/from-guest; exit 3' \
 	>"$LAB_ARTIFACTS/harness.stdout" 2>&1 || rc=$?
 out=$LAB_ARTIFACTS/vm/harness
 expect_eq "the guest command's exit status is returned" 3 "$rc"
 expect_ok "the command's stdout is passed through" grep -qx guest-says-hello "$LAB_ARTIFACTS/harness.stdout"
+expect_ok "the guest knows where the work cache is (ENA_LAB_CACHE)" grep -qx "cache=$LAB_CACHE" "$LAB_ARTIFACTS/harness.stdout"
 expect_ok "what vm-run printed before the guest ran is not overwritten" grep -q "==> booting" "$LAB_ARTIFACTS/harness.stdout"
 expect_ok "the guest console is kept" grep -q 'Linux version' "$out/console.log"
 expect_ok "the model's log is kept and shows QEMU connecting" grep -q 'client connected' "$out/model.log"

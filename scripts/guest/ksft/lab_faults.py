@@ -7,8 +7,8 @@ case per fault: an admin queue that stops answering or answers with an
 error, TX completions naming a buffer never sent or one twice, RX
 completions naming a buffer never posted, reporting more bytes than the
 buffer holds, spreading a frame over too many buffers or marking two
-buffers of a frame as its first, interrupts that get lost, and a fatal
-device error. Each case
+buffers of a frame as its first, interrupts that get lost, a fatal
+device error, and a reset the device asks for. Each case
 checks that the driver recovers the way it should: the reset it asks the
 device for and its reason (read from the model, so that any driver can be
 checked), the counter that counts it, what the kernel log says, and
@@ -20,7 +20,7 @@ import socket
 import time
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_true
-from lib.py import ksft_disruptive, NetDrvEpEnv, cmd, defer, ethtool, ip
+from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv, cmd, defer, ethtool, ip
 from lab_lib import require_ena, ping, wait_ping, channels
 from lab_lib import dmesg_lines, dmesg_since, splat, model_resets, wait_fault_reset
 
@@ -38,6 +38,8 @@ REASON = {
 }
 # traffic must flow again this long after the reset
 RECOVERY_S = 20
+# the AENQ group of the device's reset requests (the ENA interface)
+AENQ_RESET_REQUEST = 7
 
 
 def _model(ctl):
@@ -180,6 +182,21 @@ def fatal_error(cfg):
               poke=lambda: _udp_burst(cfg, count=50), command="fatal")
 
 
+@ksft_disruptive
+def reset_request(cfg):
+    """The device asks for a reset (its AENQ reset request): the driver resets it, traffic flows.
+
+    A driver that leaves the device reset request group disabled (upstream
+    Linux's, up to 7.3) never receives the event: the case skips.
+    """
+    ctl = require_ena(cfg, model=True)
+    if not int(ctl("counters")["ena0.aenq_enabled"], 16) & 1 << AENQ_RESET_REQUEST:
+        raise KsftSkipEx("the driver has not enabled the device reset request events")
+    # reason 19 does not fit DEV_CTL's four bits: the driver sends generic
+    _recovers(cfg, ctl, "reset-request", ["generic"], 10, command="event reset-request",
+              log="The device requested a reset")
+
+
 def _udp_burst(cfg, count=300):
     """count datagrams to the remote: TX descriptors to leave uncompleted."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -213,7 +230,7 @@ def main() -> None:
     with NetDrvEpEnv(__file__) as cfg:
         ksft_run([admin_error, admin_stall, tx_bad_req_id, tx_repeat_req_id,
                   rx_bad_req_id, rx_too_many, rx_bad_first, rx_bad_len, irq_loss,
-                  fatal_error],
+                  fatal_error, reset_request],
                  args=(cfg, ))
     ksft_exit()
 
