@@ -39,22 +39,20 @@ rm -rf "$out"
 mkdir -p "$out"
 say() { printf '# %s\n' "$*"; }
 
-# a test that reloads the driver loads the same file (lab_stress.py);
 # LIST_DIR/full (scripts/selftests --full) asks the lab tests for their
 # long versions
-if [ -f "$2/module" ]; then
-	ENA_MODULE=$(cat "$2/module")
-	export ENA_MODULE
-fi
 [ ! -f "$2/full" ] || export LAB_FULL=1
 if [ -f "$2/module" ]; then
+	# a test that reloads the driver loads the same file (lab_stress.py)
+	ENA_MODULE=$(cat "$2/module")
+	export ENA_MODULE
 	modprobe -r ena 2>/dev/null
-	insmod "$(cat "$2/module")" || {
-		say "could not load $(cat "$2/module")"
+	insmod "$ENA_MODULE" || {
+		say "could not load $ENA_MODULE"
 		exit 1
 	}
 	udevadm settle 2>/dev/null
-	say "loaded $(cat "$2/module")"
+	say "loaded $ENA_MODULE"
 fi
 find_netdevs || {
 	say "no ENA or no virtio-net netdev found"

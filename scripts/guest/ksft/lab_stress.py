@@ -44,8 +44,7 @@ class Iperf3:
         port = 5201 + (os.getpid() % 1000)
         self.server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
         time.sleep(1)
-        # a reset or a ring change may stall the flow for seconds: a short
-        # TCP user timeout would turn that into a failure of iperf3's own
+        # the server in the remote namespace may take a moment to listen
         self.client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} "
                           "--bidir -J --connect-timeout 10000", background=True)
         self.start = time.monotonic()
