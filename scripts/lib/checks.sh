@@ -62,18 +62,71 @@ kdoc_warnings() {
 	done | normalize_warnings "$tree"
 }
 
-# Fails (printing spatch's output) if coccicheck itself fails.
-cocci_warnings() {
-	local tree=$1 out=$2 log
+# cocci_reports TREE OUT DIR: coccicheck's reports on DIR (the ena
+# directory or a copy of it) as spatch prints them, "./file.c:line:col:
+# WARNING: ..." relative to DIR. Fails (printing spatch's output) if
+# coccicheck itself fails.
+cocci_reports() {
+	local tree=$1 out=$2 dir=$3 log
 	log=$(mktemp)
-	if ! kmake "$tree" "$out" gcc coccicheck MODE=report M="$tree/$LAB_ENA_DIR" >"$log" 2>&1; then
+	if ! kmake "$tree" "$out" gcc coccicheck MODE=report M="$dir" >"$log" 2>&1; then
 		cat "$log"
 		rm -f "$log"
 		return 1
 	fi
-	# spatch reports "./file.c:line:col: WARNING: ..." relative to M=
-	{ grep -E '^\./[^ :]+:[0-9]+' "$log" || true; } | normalize_warnings "$tree"
+	{ grep -E '^\./[^ :]+:[0-9]+' "$log" || true; } | LC_ALL=C sort -u
 	rm -f "$log"
+}
+
+# cocci_warnings TREE OUT: the reports on TREE's ena directory, normalized.
+cocci_warnings() {
+	local reports
+	reports=$(cocci_reports "$1" "$2" "$1/$LAB_ENA_DIR") || { printf '%s\n' "$reports"; return 1; }
+	[ -z "$reports" ] || printf '%s\n' "$reports" | normalize_warnings "$1"
+}
+
+# cocci_blame TREE BASE TIP OUT BASELINE: coccicheck once, on the ena
+# directory as commit TIP has it (a copy: TREE's checkout is left alone),
+# each report the base tree does not have printed as "COMMIT REPORT",
+# REPORT normalized like the baseline BASELINE. COMMIT is the commit after
+# BASE that last wrote the report's line; a report on a line the base
+# already had counts only where TIP has more reports of its kind than the
+# base, and then goes to the last commit that touched its file.
+cocci_blame() {
+	local tree=$1 base=$2 tip=$3 out=$4 baseline=$5
+	local copy reports line file lineno norm commit
+	local -A excess series
+	copy=$(mktemp -d)
+	git -C "$tree" archive "$tip" "$LAB_ENA_DIR" | tar -x -C "$copy"
+	reports=$(cocci_reports "$tree" "$out" "$copy/$LAB_ENA_DIR") || {
+		printf '%s\n' "$reports"
+		rm -rf "$copy"
+		return 1
+	}
+	rm -rf "$copy"
+	[ -n "$reports" ] || return 0
+	while read -r commit; do series[$commit]=1; done < <(git -C "$tree" rev-list "$base..$tip")
+	# how many more reports of each kind the tip has than the base
+	while read -r line; do
+		excess[$line]=$((${excess[$line]:-0} + 1))
+	done < <(printf '%s\n' "$reports" | normalize_warnings "$tree")
+	while read -r line; do
+		[ -z "$line" ] || excess[$line]=$((${excess[$line]:-0} - 1))
+	done <"$baseline"
+	while read -r line; do
+		file=${line%%:*}
+		file=$LAB_ENA_DIR/${file#./}
+		lineno=${line#*:}
+		lineno=${lineno%%:*}
+		norm=$(printf '%s\n' "$line" | normalize_warnings "$tree")
+		commit=$(git -C "$tree" blame --porcelain -L "$lineno,$lineno" "$tip" -- "$file" | head -n 1 | cut -d' ' -f1)
+		if [ -z "${series[$commit]:-}" ]; then
+			[ "${excess[$norm]:-0}" -gt 0 ] || continue
+			commit=$(git -C "$tree" log -1 --format=%H "$base..$tip" -- "$file")
+		fi
+		excess[$norm]=$((${excess[$norm]:-0} - 1))
+		printf '%s %s\n' "$commit" "$norm"
+	done < <(printf '%s\n' "$reports")
 }
 
 # The files (in the tree) a commit touches, one a line.
@@ -182,16 +235,14 @@ check_kdoc() {
 	[ ! -s "$details" ]
 }
 
+# The series' coccinelle reports come from one run at its tip (check-series
+# sets COCCI_BLAMED to cocci_blame's output): a patch that touches the ena
+# directory's C files fails with the reports on lines it wrote.
 check_cocci() {
-	local tree=$1 details=$3 baseline=$4/cocci.txt current
+	local tree=$1 details=$3 head
 	touched_files "$tree" | grep -qE "^$LAB_ENA_DIR/.*\\.[ch]$" || return 2
-	current=$(mktemp)
-	if ! cocci_warnings "$tree" "$LAB_BUILD/check-gcc" >"$current"; then
-		mv "$current" "$details"
-		return 1
-	fi
-	new_lines "$baseline" "$current" >"$details"
-	rm -f "$current"
+	head=$(git -C "$tree" rev-parse HEAD)
+	{ grep "^$head " "${COCCI_BLAMED:?}" || true; } | cut -d' ' -f2- >"$details"
 	[ ! -s "$details" ]
 }
 

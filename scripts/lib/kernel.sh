@@ -9,6 +9,12 @@ LAB_VM_CC=gcc
 export CCACHE_DIR=$LAB_WORK/ccache CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 # Paths relative to the work cache, so worktrees at other paths share hits.
 export CCACHE_BASEDIR=$LAB_WORK CCACHE_NOHASHDIR=1
+# Depend mode: a miss compiles once, without the extra preprocessor run that
+# the default mode makes to look the result up (kbuild's -MMD lists what a
+# hit must check). Measured on five large files: a miss 5.6% slower than
+# no ccache in the default mode, as fast in depend mode; a cold VM kernel
+# build is nothing but misses.
+export CCACHE_DEPEND=1
 
 # kmake TREE OUT gcc|clang [MAKE ARGS...]: make in TREE with output in OUT
 # using the named compiler (clang means the whole LLVM toolchain), through

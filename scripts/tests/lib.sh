@@ -46,14 +46,14 @@ $(cat "$TEST_LOG")"
 	fi
 }
 
-# The VM tests that run both drivers: sets base_ko (upstream's ena.ko for
-# the VM kernel) and runs ("MODE DRIVER" pairs): host mode with base +
-# series and LLQ mode with upstream's in CI, all four with ENA_LAB_FULL=1.
+# The VM tests that run both drivers in both modes: sets base_ko (upstream's
+# ena.ko for the VM kernel) and runs ("MODE DRIVER" pairs): the one pair
+# given in CI, all four with ENA_LAB_FULL=1 (scripts/test --full).
 vm_driver_runs() {
 	base_ko=$LAB_VM_BASE_ENA_DIR/ena.ko
 	[ -f "$base_ko" ] || die "no upstream ena.ko at $base_ko: run scripts/build-vm-kernel"
-	runs=("host series" "llq base")
-	[ -z "${ENA_LAB_FULL:-}" ] || runs+=("host base" "llq series")
+	runs=("$1")
+	[ -z "${ENA_LAB_FULL:-}" ] || runs=("host series" "llq base" "host base" "llq series")
 }
 
 # wait_for TRIES CMD...: CMD succeeds within TRIES x 200 ms.

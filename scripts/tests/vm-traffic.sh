@@ -4,10 +4,10 @@
 # NIC in a netns (vm-run --peer), ping both ways and a TCP transfer of at
 # least 100 MB each way, in host (regular) TX mode and in LLQ mode with
 # large LLQ headers (tx-push-buf-len 224); the model's pcap must hold the
-# frames. One mode runs base + series (the VM kernel's ena, with kmemleak:
-# after the traffic it is unloaded and nothing may leak), the other
-# upstream's ena.ko; ENA_LAB_FULL=1 (scripts/test --full) runs both drivers
-# in both modes.
+# frames. CI runs base + series (the VM kernel's ena) in host mode, with
+# kmemleak: after the traffic it is unloaded and nothing may leak (vm-ethtool
+# runs upstream's ena.ko in LLQ mode, the selftests ours in LLQ mode);
+# ENA_LAB_FULL=1 (scripts/test --full) runs both drivers in both modes.
 #
 #   scripts/tests/vm-traffic.sh
 
@@ -18,7 +18,7 @@ lab_enter_root "$0" "$@"
 
 check=$LAB_REPO/ena-model/tests/vm/peer-check.sh
 
-vm_driver_runs
+vm_driver_runs "host series"
 
 # megabytes DIRECTION-HEADER FILE: what iperf3's receiver got after HEADER
 megabytes() {
