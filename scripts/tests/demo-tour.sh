@@ -83,10 +83,17 @@ check_tour() {
 		'^  device  ena0: MSI-X vector [1-9]' '^  driver  ena_intr_msix_io\(\) .*\[hard IRQ\]' \
 		'^  device  ena0: RX SQ [0-9]+ -> frame' '^  driver  ena_io_poll\(\) .*\[softirq\]' \
 		'^  driver  ena_com_rx_pkt\(\)'
+	# (vector 0's interrupt is not paired with its handler, see tour_notes.py:
+	# the device's raise and the driver's handler keep their own sides' order)
 	expect_ok "$what: tour: a keep-alive event, then its handler" \
 		in_order "$tour" '^== step 4/6: a keep-alive' '^  device  ena0: AENQ <- keep-alive' \
-		'^  device  ena0: MSI-X vector 0' '^  driver  ena_intr_msix_mgmnt\(\)' \
-		'^  driver  ena_keep_alive_wd\(\)'
+		'^  driver  ena_com_aenq_intr_handler\(\)' '^  driver  ena_keep_alive_wd\(\)'
+	expect_ok "$what: tour: ... the device raises vector 0 for it, the driver's vector 0 handler runs" \
+		in_order "$tour" '^== step 4/6: a keep-alive' '^  device  ena0: AENQ <- keep-alive' \
+		'^  device  ena0: MSI-X vector 0'
+	expect_ok "$what: tour: ... the handler from vector 0's interrupt handler" \
+		in_order "$tour" '^== step 4/6: a keep-alive' '^  driver  ena_intr_msix_mgmnt\(\)' \
+		'^  driver  ena_com_aenq_intr_handler\(\)' '^  driver  ena_keep_alive_wd\(\)'
 	expect_ok "$what: tour: link down: the model's link, the AENQ event, the driver's handler" \
 		in_order "$tour" '^== step 5/6: a link change' '^  tour    sends the model: link down' \
 		'^  device  ena0: link down' '^  device  ena0: AENQ <- link change' \
