@@ -21,10 +21,16 @@
  *                           rx-bad-len (ARG: bytes past the buffer),
  *                           rx-too-many (ARG: completions per frame),
  *                           rx-bad-first (two completions, both first) for the
- *                           next N events; admin-stall until cleared or reset;
+ *                           next N events, phc-stall (PHC reads unanswered),
+ *                           phc-error (ARG: error flags) for the next N reads;
+ *                           admin-stall until cleared or reset;
  *                           irq-loss [MS]; clear
  *   chaos PPM [SEED]        garble PPM per million of the entries written
+ *   allowance pps|bw-in|bw-out|conntrack|linklocal N
+ *                           an ENI allowance from now on (packets/s, Mb/s,
+ *                           connections, packets/s; 0: unlimited)
  *   counters                the model's counters, key=value
+ *   clock                   the host's CLOCK_REALTIME (the PHC's clock), in ns
  *   log error|warn|info|trace|regs
  *                           the log's verbosity from now on (trace: -v, regs: -vv)
  *   mark TEXT               write "control: mark TEXT" to the log, so that a
@@ -39,9 +45,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ena_eni.h"
 #include "ena_if.h"
 #include "log.h"
 #include "net.h"
@@ -54,8 +62,10 @@ static const char help_text[] =
 	"  event warning|refresh-caps|reset-request|conf-notify [BITMAP]\n"
 	"  tx-comp drop N\n  tx-comp delay MS\n  tx-comp normal\n"
 	"  fault admin-stall|admin-error|tx-bad-req-id|tx-repeat-req-id|rx-bad-req-id|\n"
-	"        rx-bad-len|rx-too-many|rx-bad-first [N [ARG]] | irq-loss [MS] | clear\n"
-	"  chaos PPM [SEED]\n  counters\n"
+	"        rx-bad-len|rx-too-many|rx-bad-first|phc-stall|phc-error [N [ARG]] |\n"
+	"        irq-loss [MS] | clear\n"
+	"  chaos PPM [SEED]\n"
+	"  allowance pps|bw-in|bw-out|conntrack|linklocal N\n  counters\n  clock\n"
 	"  log error|warn|info|trace|regs\n  mark TEXT\n  help\n";
 
 static const char *const log_level_names[] = {
@@ -208,6 +218,21 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		}
 		for (i = first; i < last; i++)
 			ena_dev_chaos(c->devs[i], (uint32_t)v[0], (uint32_t)v[1]);
+	} else if (!strcmp(tok[0], "allowance") && nt == 3) {
+		char *end = NULL;
+		unsigned long v = strtoul(tok[2], &end, 0);
+
+		if (*end || tok[2][0] == '-' || v > 0xffffffffu) {
+			snprintf(out, outlen, "error: bad number '%s'\n", tok[2]);
+			return;
+		}
+		for (i = first; i < last; i++) {
+			if (!ena_dev_set_allowance(c->devs[i], tok[1], (uint32_t)v)) {
+				snprintf(out, outlen, "error: allowance pps|bw-in|bw-out|"
+					 "conntrack (at most %u)|linklocal N\n", ENA_ENI_MAX_FLOWS);
+				return;
+			}
+		}
 	} else if (!strcmp(tok[0], "log") && nt == 2) {
 		for (i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
 			if (!strcmp(tok[1], log_level_names[i]))
@@ -219,6 +244,14 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		log_verbosity = (int)i;
 	} else if (!strcmp(tok[0], "mark") && nt > 1) {
 		/* nothing to do: the log line below is the mark */
+	} else if (!strcmp(tok[0], "clock") && nt == 1) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(out, outlen, "ok\nrealtime_ns=%llu\n",
+			 (unsigned long long)now.tv_sec * 1000000000ull +
+			 (unsigned long long)now.tv_nsec);
+		return;
 	} else if (!strcmp(tok[0], "counters") || !strcmp(tok[0], "stats")) {
 		n = (size_t)snprintf(out, outlen, "ok\n");
 		for (i = first; i < last && n < outlen; i++) {

@@ -254,6 +254,9 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 	case EIF_FEAT_MTU:
 		r->u.raw[0] = d->mtu;
 		return EIF_ST_SUCCESS;
+	case EIF_FEAT_PHC_CONFIG:
+		ena_phc_get(d, &r->u.phc);
+		return EIF_ST_SUCCESS;
 	case EIF_FEAT_HOST_ATTR_CONFIG: {
 		struct eif_f_host_attr *h = (struct eif_f_host_attr *)r->u.raw;
 
@@ -486,6 +489,8 @@ static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c)
 	}
 	case EIF_FEAT_RSS_INDIRECTION_TABLE:
 		return set_ind_table(d, c, f);
+	case EIF_FEAT_PHC_CONFIG:
+		return ena_phc_set(d, (const struct eif_f_phc *)f->data);
 	case EIF_FEAT_LLQ: {
 		const struct eif_f_llq *l = (const struct eif_f_llq *)f->data;
 		bool busy = false;
@@ -777,6 +782,7 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 		split64(st->rx_pkts, &b->rx_pkts_lo, &b->rx_pkts_hi);
 		split64(st->rx_drops, &b->rx_drops_lo, &b->rx_drops_hi);
 		split64(st->tx_drops, &b->tx_drops_lo, &b->tx_drops_hi);
+		split64(st->rx_overruns, &b->rx_overruns_lo, &b->rx_overruns_hi);
 		return EIF_ST_SUCCESS;
 	}
 	case EIF_STATS_EXTENDED: {
@@ -789,7 +795,7 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 			     "tx_pkts %llu\ntx_bytes %llu\nrx_pkts %llu\nrx_bytes %llu\n"
 			     "rx_drops %llu\ntx_drops %llu\naenq_posted %llu\naenq_dropped %llu\n"
 			     "admin_cmds %llu\nrx_no_buf %llu\ntx_bad_desc %llu\nrx_bad_desc %llu\n"
-			     "irqs %llu\n",
+			     "irqs %llu\nrx_overruns %llu\n",
 			     (unsigned long long)st->tx_pkts, (unsigned long long)st->tx_bytes,
 			     (unsigned long long)st->rx_pkts, (unsigned long long)st->rx_bytes,
 			     (unsigned long long)st->rx_drops, (unsigned long long)st->tx_drops,
@@ -797,7 +803,8 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 			     (unsigned long long)d->aenq_dropped,
 			     (unsigned long long)d->admin_cmds,
 			     (unsigned long long)d->m.rx_no_buf, (unsigned long long)d->m.tx_bad_desc,
-			     (unsigned long long)d->m.rx_bad_desc, (unsigned long long)d->m.irqs);
+			     (unsigned long long)d->m.rx_bad_desc, (unsigned long long)d->m.irqs,
+			     (unsigned long long)st->rx_overruns);
 		if (n < 0)
 			return EIF_ST_UNKNOWN_ERROR;
 		if ((uint32_t)n + 1 > len)
@@ -824,7 +831,8 @@ static uint8_t get_stats(struct ena_dev *d, const struct eif_aq_entry *c,
 		const uint64_t all[EIF_CUSTOMER_METRICS_NUM] = {
 			st->eni.bw_in_allowance_exceeded, st->eni.bw_out_allowance_exceeded,
 			st->eni.pps_allowance_exceeded, st->eni.conntrack_allowance_exceeded,
-			st->eni.linklocal_allowance_exceeded, 0,
+			st->eni.linklocal_allowance_exceeded,
+			ena_eni_conntrack_available(&d->eni, ev_now_us()),
 		};
 		unsigned int i, n = 0;
 

@@ -163,6 +163,8 @@ void ena_aenq_keepalive(void *opaque)
 	ka.rx_drops_hi = (uint32_t)(d->stats.rx_drops >> 32);
 	ka.tx_drops_lo = (uint32_t)d->stats.tx_drops;
 	ka.tx_drops_hi = (uint32_t)(d->stats.tx_drops >> 32);
+	ka.rx_overruns_lo = (uint32_t)d->stats.rx_overruns;
+	ka.rx_overruns_hi = (uint32_t)(d->stats.rx_overruns >> 32);
 	/* a missed keep-alive is not retried: the next one is due soon */
 	if (!ena_aenq_post(d, EIF_AENQ_KEEP_ALIVE, 0, &ka, sizeof(ka)))
 		d->aenq_dropped++;

@@ -94,6 +94,7 @@ static void core_reset(struct ena_dev *d)
 	ena_aenq_reset(d);
 	ena_io_reset(d);
 	ena_fault_reset(d);
+	ena_phc_reset(d);
 
 	d->mtu = 1500;
 	/* LLQ defaults until the driver sets its configuration */
@@ -106,6 +107,7 @@ static void core_reset(struct ena_dev *d)
 
 	memset(&d->stats, 0, sizeof(d->stats));
 	d->stats.rx_drops = d->prof->rx_drops;
+	d->stats.rx_overruns = d->prof->rx_overruns;
 	d->stats.tx_drops = d->prof->tx_drops;
 }
 
@@ -125,12 +127,19 @@ static void write_dev_ctl(struct ena_dev *d, uint32_t val)
 
 	if ((val & EIF_DEV_CTL_RESET) && !(old & EIF_DEV_CTL_RESET)) {
 		unsigned int r = EIF_DEV_CTL_REASON(val);
+		unsigned int ext = EIF_DEV_CTL_REASON_EXT(val);
 
+		/* the high nibble counts only where the device offered it */
+		if (d->prof->capabilities & EIF_BIT(EIF_CAP_EXT_RESET_REASONS))
+			r |= ext << 4;
+		else if (ext)
+			log_warn(d->name, "reset reason high nibble %u ignored: "
+				 "extended reset reasons are not offered", ext);
 		log_info(d->name, "device reset requested (reason %u: %s)", r,
 			 r < sizeof(reset_reasons) / sizeof(reset_reasons[0]) ?
 			 reset_reasons[r] : "unknown");
 		d->last_reset_reason = r;
-		d->resets_by_reason[r & 15]++;
+		d->resets_by_reason[r]++;
 		core_reset(d);
 		/* stays in progress until the driver clears the reset bit */
 		d->dev_sts = EIF_DEV_STS_RESET_BUSY;
@@ -319,7 +328,7 @@ void ena_dev_mmio_write(struct ena_dev *d, uint32_t off, uint32_t val)
 		break;
 	}
 	case EIF_REG_PHC_DB:
-		log_warn(d->name, "PHC doorbell written but PHC is not advertised");
+		ena_phc_doorbell(d, val);
 		break;
 	default:
 		log_warn(d->name, "write 0x%08x to read-only or unassigned register 0x%x", val, off);
@@ -353,6 +362,16 @@ void ena_dev_llq_write(struct ena_dev *d, uint64_t off, const void *buf, uint32_
 /* ------------------------------------------------------------------ */
 /* external events                                                     */
 /* ------------------------------------------------------------------ */
+
+bool ena_dev_set_allowance(struct ena_dev *d, const char *name, uint32_t value)
+{
+	int l = ena_eni_limit_from_name(name);
+
+	if (l < 0 || !ena_eni_set_limit(&d->eni, (enum ena_eni_limit)l, value))
+		return false;
+	log_info(d->name, "ENI allowance %s: %u%s", name, value, value ? "" : " (unlimited)");
+	return true;
+}
 
 void ena_dev_set_link(struct ena_dev *d, bool up)
 {
@@ -432,7 +451,7 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
 	C(irqs_lost); C(chaos);
 	/* a recovery is two resets: the reason, then the new init's "normal" */
-	for (i = 0, total = 0; i < 16; i++) {
+	for (i = 0, total = 0; i < 256; i++) {
 		total += d->resets_by_reason[i];
 		if (d->resets_by_reason[i])
 			PUT("%s.resets_reason_%u=%llu\n", d->name, i,
@@ -444,6 +463,7 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	    ena_fault_name(d->fault.kind) : "none");
 	PUT("%s.fault_hits=%llu\n", d->name, (unsigned long long)d->fault.hits);
 	PUT("%s.rx_drops=%llu\n", d->name, (unsigned long long)d->stats.rx_drops);
+	PUT("%s.rx_overruns=%llu\n", d->name, (unsigned long long)d->stats.rx_overruns);
 	PUT("%s.tx_drops=%llu\n", d->name, (unsigned long long)d->stats.tx_drops);
 	PUT("%s.admin_cmds=%llu\n", d->name, (unsigned long long)d->admin_cmds);
 	PUT("%s.eni_bw_in_allowance_exceeded=%llu\n", d->name,
@@ -452,6 +472,18 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	    (unsigned long long)d->stats.eni.bw_out_allowance_exceeded);
 	PUT("%s.eni_pps_allowance_exceeded=%llu\n", d->name,
 	    (unsigned long long)d->stats.eni.pps_allowance_exceeded);
+	PUT("%s.eni_conntrack_allowance_exceeded=%llu\n", d->name,
+	    (unsigned long long)d->stats.eni.conntrack_allowance_exceeded);
+	PUT("%s.eni_linklocal_allowance_exceeded=%llu\n", d->name,
+	    (unsigned long long)d->stats.eni.linklocal_allowance_exceeded);
+	PUT("%s.eni_conntrack_tracked=%u\n", d->name, d->eni.n_flows);
+	for (i = 0; i < ENA_ENI_LIMITS; i++)
+		PUT("%s.eni_allowance_%s=%u\n", d->name, ena_eni_limit_name(i), d->eni.limit[i]);
+	PUT("%s.phc=%s\n", d->name, d->phc.out_addr ? "configured" : "off");
+	PUT("%s.phc_answered=%llu\n", d->name, (unsigned long long)d->phc.answered);
+	PUT("%s.phc_errors=%llu\n", d->name, (unsigned long long)d->phc.errors);
+	PUT("%s.phc_stalled=%llu\n", d->name, (unsigned long long)d->phc.stalled);
+	PUT("%s.phc_unconfigured=%llu\n", d->name, (unsigned long long)d->phc.unconfigured);
 	PUT("%s.aenq_posted=%llu\n", d->name, (unsigned long long)d->aenq_posted);
 	PUT("%s.aenq_not_enabled=%llu\n", d->name, (unsigned long long)d->aenq_not_enabled);
 	PUT("%s.aenq_enabled=0x%x\n", d->name, d->aenq_enabled);
@@ -499,6 +531,8 @@ static uint32_t supported_features(const struct ena_profile *p)
 		f |= EIF_BIT(EIF_FEAT_INTERRUPT_MODERATION);
 	if (p->llq && p->llq_bar_size)
 		f |= EIF_BIT(EIF_FEAT_LLQ);
+	if (p->phc)
+		f |= EIF_BIT(EIF_FEAT_PHC_CONFIG);
 	/* device attributes cannot be hidden: the driver always asks for them */
 	f &= ~(p->hide_features & ~EIF_BIT(EIF_FEAT_DEVICE_ATTRIBUTES));
 	return f;
@@ -540,6 +574,17 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 		free(d->llq_mem);
 		free(d);
 		return NULL;
+	}
+	{
+		uint32_t limit[ENA_ENI_LIMITS] = {
+			[ENA_ENI_PPS] = prof->pps_allowance,
+			[ENA_ENI_BW_IN] = prof->bw_in_mbps,
+			[ENA_ENI_BW_OUT] = prof->bw_out_mbps,
+			[ENA_ENI_CONNTRACK] = prof->conntrack_allowance,
+			[ENA_ENI_LINKLOCAL] = prof->linklocal_allowance,
+		};
+
+		ena_eni_init(&d->eni, limit, prof->conntrack_timeout_ms);
 	}
 	ena_io_init(d);
 	ena_dev_power_on(d);

@@ -96,6 +96,8 @@ enum ena_fault {
 	ENA_FAULT_RX_TOO_MANY,		/* RX frames spread over arg completions */
 	ENA_FAULT_RX_BAD_FIRST,		/* RX frames in 2 completions, both marked first */
 	ENA_FAULT_IRQ_LOSS,		/* IO interrupts are lost for arg ms */
+	ENA_FAULT_PHC_STALL,		/* PHC doorbells go unanswered */
+	ENA_FAULT_PHC_ERROR,		/* PHC reads answered with error flags arg */
 	ENA_FAULT_KINDS
 };
 /* the control socket's names ("admin-stall", ...); NULL for none */
@@ -106,6 +108,9 @@ enum ena_fault ena_fault_by_name(const char *name);
 void ena_dev_fault(struct ena_dev *d, enum ena_fault f, uint32_t count, uint32_t arg);
 /* garble ppm per million of the entries the device writes, from seed */
 void ena_dev_chaos(struct ena_dev *d, uint32_t ppm, uint32_t seed);
+/* an ENI allowance ("pps", "bw-in", "bw-out", "conntrack", "linklocal"; 0:
+ * unlimited) from now on; false if the name or the value is not valid */
+bool ena_dev_set_allowance(struct ena_dev *d, const char *name, uint32_t value);
 /* the model's own counters as "key=value\n" lines; returns the length */
 size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len);
 const char *ena_dev_name(const struct ena_dev *d);

@@ -26,6 +26,8 @@ static const struct {
 	[ENA_FAULT_RX_TOO_MANY]		= { "rx-too-many", true, 20 },
 	[ENA_FAULT_RX_BAD_FIRST]	= { "rx-bad-first", true, 2 },
 	[ENA_FAULT_IRQ_LOSS]		= { "irq-loss", false, 1000 },
+	[ENA_FAULT_PHC_STALL]		= { "phc-stall", true, 0 },
+	[ENA_FAULT_PHC_ERROR]		= { "phc-error", true, EIF_PHC_ERR_TIMESTAMP },
 };
 
 const char *ena_fault_name(enum ena_fault f)

@@ -103,6 +103,8 @@ enum eif_reg {
 #define EIF_DEV_CTL_QUIESCENT		EIF_BIT(2)
 #define EIF_DEV_CTL_IO_RESUME		EIF_BIT(3)
 #define EIF_DEV_CTL_REASON(v)		(((v) >> 28) & 0xfu)
+/* the reason's high nibble, from a driver told the device takes it */
+#define EIF_DEV_CTL_REASON_EXT(v)	(((v) >> 24) & 0xfu)
 
 /* DEV_STS */
 #define EIF_DEV_STS_READY		EIF_BIT(0)
@@ -125,13 +127,19 @@ enum eif_reg {
 #define EIF_RSS_UPD_INDEX(v)		((uint16_t)((v) & 0xffffu))
 #define EIF_RSS_UPD_QUEUE(v)		((uint16_t)((v) >> 16))
 
-/* Reset reasons the driver writes into DEV_CTL[31:28] (for logging). */
+/*
+ * Reset reasons the driver writes into DEV_CTL: the low nibble in [31:28],
+ * the high one in [27:24] where the device offers EIF_CAP_EXT_RESET_REASONS
+ * (for logging and counting).
+ */
 #define EIF_RESET_REASON_NAMES { \
 	"normal", "keep-alive timeout", "admin timeout", "missing tx completion", \
 	"invalid rx req id", "invalid tx req id", "too many rx descs", \
 	"init error", "driver invalid state", "os trigger", "netdev watchdog", \
 	"shutdown", "user trigger", "generic", "missing interrupt", \
-	"suspected poll starvation" }
+	"suspected poll starvation", "rx descriptor malformed", \
+	"tx descriptor malformed", "missing admin interrupt", "device request", \
+	"missing first interrupt" }
 
 /* IO CQ interrupt unmask register: rx delay [14:0], tx delay [29:15], unmask bit 30 */
 #define EIF_INTR_REG_RX_DELAY(v)	((v) & 0x7fffu)
@@ -187,6 +195,7 @@ enum eif_capability {
 	EIF_CAP_ENI_STATS		= 0,
 	EIF_CAP_ENA_SRD_INFO		= 1,
 	EIF_CAP_CUSTOMER_METRICS	= 2,
+	EIF_CAP_EXT_RESET_REASONS	= 3,	/* DEV_CTL[27:24]: reason >> 4 */
 };
 
 /* get statistics types / scopes */
@@ -568,6 +577,7 @@ struct eif_basic_stats {
 	uint32_t rx_pkts_lo, rx_pkts_hi;
 	uint32_t rx_drops_lo, rx_drops_hi;
 	uint32_t tx_drops_lo, tx_drops_hi;
+	uint32_t rx_overruns_lo, rx_overruns_hi;
 };
 
 struct eif_eni_stats {
@@ -584,6 +594,38 @@ struct eif_srd_info {
 	uint64_t eligible_tx_pkts;
 	uint64_t rx_pkts;
 	uint64_t resource_utilization;
+};
+
+/* --- PHC (feature 29): the clock read through a doorbell --- */
+
+/* the GET answer's version: readless, with an error bound */
+#define EIF_PHC_VERSION_0		0
+/* the doorbell carries the request id in bits 15:0 */
+#define EIF_PHC_DB_REQ_ID(v)		((v) & 0xffffu)
+/* error flags in the response */
+#define EIF_PHC_ERR_TIMESTAMP		EIF_BIT(0)
+#define EIF_PHC_ERR_BOUND		EIF_BIT(1)
+
+/* GET answers the first four fields, SET gives the last two */
+struct eif_f_phc {
+	uint8_t version;
+	uint8_t rsvd[3];
+	uint32_t doorbell_offset;	/* in BAR0 */
+	uint32_t expire_timeout_us;	/* a read not answered by then failed */
+	uint32_t block_timeout_us;	/* ... and reads wait this long after one */
+	struct eif_addr48 output;	/* where the device writes eif_phc_resp */
+	uint32_t output_length;
+};
+
+/* written by the device for each doorbell, req_id last */
+struct eif_phc_resp {
+	uint16_t req_id;		/* the doorbell's */
+	uint8_t rsvd1[6];
+	uint64_t timestamp_ns;
+	uint8_t rsvd2[8];
+	uint32_t error_bound_ns;
+	uint32_t error_flags;		/* EIF_PHC_ERR_* */
+	uint8_t rsvd3[32];
 };
 
 struct eif_acq_entry {
@@ -609,6 +651,7 @@ struct eif_acq_entry {
 		struct eif_f_hash_input hash_input;
 		struct eif_f_ind_table ind_table;
 		struct eif_f_intr_moder intr_moder;
+		struct eif_f_phc phc;
 	} u;
 };
 
@@ -626,6 +669,7 @@ struct eif_aenq_hdr {
 struct eif_aenq_keep_alive {
 	uint32_t rx_drops_lo, rx_drops_hi;
 	uint32_t tx_drops_lo, tx_drops_hi;
+	uint32_t rx_overruns_lo, rx_overruns_hi;
 };
 
 struct eif_aenq_entry {
@@ -711,14 +755,17 @@ EIF_CHECK_SIZE(struct eif_f_hw_hints, 32);
 EIF_CHECK_SIZE(struct eif_f_llq, 36);
 EIF_CHECK_SIZE(struct eif_f_ind_table, 16);
 EIF_CHECK_SIZE(struct eif_f_host_attr, 20);
-EIF_CHECK_SIZE(struct eif_basic_stats, 48);
+EIF_CHECK_SIZE(struct eif_basic_stats, 56);
+EIF_CHECK_SIZE(struct eif_aenq_keep_alive, 24);
 EIF_CHECK_SIZE(struct eif_eni_stats, 40);
 EIF_CHECK_SIZE(struct eif_srd_info, 40);
 EIF_CHECK_SIZE(struct eif_rss_key_buf, 48);
 EIF_CHECK_SIZE(struct eif_rss_hash_ctrl_buf, 256);
 EIF_CHECK_SIZE(struct eif_rss_ind_entry, 4);
 EIF_CHECK_SIZE(struct eif_host_info, 196);
-EIF_CHECK_SIZE(struct eif_cmd_get_stats, 28);	/* + 4-byte entry header = 32 */
+EIF_CHECK_SIZE(struct eif_cmd_get_stats, 28);
+EIF_CHECK_SIZE(struct eif_f_phc, 28);
+EIF_CHECK_SIZE(struct eif_phc_resp, 64);	/* + 4-byte entry header = 32 */
 
 EIF_CHECK_OFF(struct eif_aq_entry, u, 4);
 EIF_CHECK_OFF(struct eif_aq_entry, u.feature.feat, 16);
@@ -741,6 +788,10 @@ EIF_CHECK_OFF(struct eif_acq_entry, u.max_queues_ext.max_rx_descs_per_pkt, 50);
 EIF_CHECK_OFF(struct eif_acq_entry, u.create_cq.unmask_offset, 20);
 EIF_CHECK_OFF(struct eif_acq_entry, u.create_sq.db_offset, 12);
 EIF_CHECK_OFF(struct eif_aenq_entry, u, 16);
+EIF_CHECK_OFF(struct eif_phc_resp, timestamp_ns, 8);
+EIF_CHECK_OFF(struct eif_phc_resp, error_bound_ns, 24);
+EIF_CHECK_OFF(struct eif_phc_resp, error_flags, 28);
+EIF_CHECK_OFF(struct eif_aq_entry, u.feature.data[4], 36);	/* PHC output address */
 EIF_CHECK_OFF(struct eif_host_info, kernel_ver_str, 136);
 EIF_CHECK_OFF(struct eif_host_info, driver_version, 172);
 EIF_CHECK_OFF(struct eif_host_info, driver_features, 192);

@@ -285,38 +285,6 @@ static void tx_complete(struct ena_dev *d, struct ena_io_sq *sq, uint16_t req_id
 	tx_complete_now(d, sq, req_id);
 }
 
-/* ENI allowances: false (and counted) if this frame exceeds one */
-static bool eni_allow(struct ena_dev *d, size_t len, bool in)
-{
-	const struct ena_profile *p = d->prof;
-	uint64_t now = ev_now_us(), bits = (uint64_t)len * 8;
-
-	if (!p->pps_allowance && !p->bw_in_mbps && !p->bw_out_mbps)
-		return true;
-	if (now - d->eni_window_us >= 1000000u) {
-		d->eni_window_us = now;
-		d->eni_pkts = d->eni_bits_in = d->eni_bits_out = 0;
-	}
-	if (p->pps_allowance && d->eni_pkts + 1 > p->pps_allowance) {
-		d->stats.eni.pps_allowance_exceeded++;
-		return false;
-	}
-	if (in && p->bw_in_mbps && d->eni_bits_in + bits > (uint64_t)p->bw_in_mbps * 1000000u) {
-		d->stats.eni.bw_in_allowance_exceeded++;
-		return false;
-	}
-	if (!in && p->bw_out_mbps && d->eni_bits_out + bits > (uint64_t)p->bw_out_mbps * 1000000u) {
-		d->stats.eni.bw_out_allowance_exceeded++;
-		return false;
-	}
-	d->eni_pkts++;
-	if (in)
-		d->eni_bits_in += bits;
-	else
-		d->eni_bits_out += bits;
-	return true;
-}
-
 static bool tx_send(struct ena_dev *d, struct ena_io_sq *sq, const uint8_t *f, size_t len)
 {
 	if (!d->link_up) {
@@ -325,7 +293,7 @@ static bool tx_send(struct ena_dev *d, struct ena_io_sq *sq, const uint8_t *f, s
 		sq->drops++;
 		return false;
 	}
-	if (!eni_allow(d, len, false)) {
+	if (!ena_eni_allow(&d->eni, &d->stats.eni, f, len, false, ev_now_us())) {
 		/* shaped away: counted in the ENI statistics only, like a real ENI */
 		sq->drops++;
 		return false;
@@ -343,6 +311,45 @@ static bool tx_send(struct ena_dev *d, struct ena_io_sq *sq, const uint8_t *f, s
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Where the offloads act: the protocols meta_ctrl names and the offsets of
+ * the meta descriptor, not what the frame says (a driver that describes
+ * its frame wrongly gets wrong checksums, as from hardware). NULL, or why
+ * an offload that was asked for cannot be done inside the frame.
+ */
+static const char *tx_offload_info(const struct ena_tx_meta *m, uint32_t meta_ctrl,
+				   size_t len, struct pkt_info *pi)
+{
+	unsigned int l3 = EIF_TX_L3_PROTO(meta_ctrl), l4 = EIF_TX_L4_PROTO(meta_ctrl);
+	unsigned int l4_field;
+
+	memset(pi, 0, sizeof(*pi));
+	if (!(meta_ctrl & (EIF_TX_L3_CSUM_EN | EIF_TX_L4_CSUM_EN | EIF_TX_TSO_EN)))
+		return NULL;
+	if (!m->valid)
+		return "offload without a meta descriptor";
+	pi->ipver = l3 == EIF_L3_IPV4 ? 4 : l3 == EIF_L3_IPV6 ? 6 : 0;
+	pi->l4proto = l4 == EIF_L4_TCP ? 6 : l4 == EIF_L4_UDP ? 17 : 0;
+	pi->l3_off = m->l3_off;
+	pi->l3_len = m->l3_len;
+	pi->l4_off = m->l3_off + m->l3_len;
+	pi->l4_len = pi->l4proto == 6 ? m->l4_words * 4u : 8u;
+	pi->ip_end = (unsigned int)len;
+	if (!pi->ipver)
+		return "offload for an L3 protocol the device does not know";
+	if (m->l3_len < (pi->ipver == 4 ? 20 : 40) || pi->l4_off > len)
+		return "meta descriptor's L3 header outside the frame";
+	if (!(meta_ctrl & (EIF_TX_L4_CSUM_EN | EIF_TX_TSO_EN)))
+		return NULL;
+	if (!pi->l4proto)
+		return "offload for an L4 protocol the device does not know";
+	l4_field = pi->l4_off + (pi->l4proto == 6 ? 18 : 8);
+	if (l4_field > len || ((meta_ctrl & EIF_TX_TSO_EN) && pi->l4proto == 6 &&
+			       (m->l4_words < 5 || pi->l4_off + pi->l4_len > len)))
+		return "meta descriptor's L4 header outside the frame";
+	return NULL;
 }
 
 /* checksums the device fills in on request (meta_ctrl of the first buffer) */
@@ -451,6 +458,7 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 		      unsigned int nd, const uint8_t *push, uint32_t push_max)
 {
 	bool have_buf = false, comp_req = false, drop = false;
+	struct ena_tx_meta meta = sq->meta;
 	uint32_t meta_ctrl = 0, hdr_len = 0;
 	uint16_t req_id = 0, nbufs = 0;
 	size_t len = 0;
@@ -458,13 +466,16 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 
 	for (i = 0; i < nd; i++) {
 		if (t[i].len_ctrl & EIF_TX_META) {
-			/* meta descriptor: offsets and MSS, stored for the next packets */
-			sq->meta_valid = true;
-			sq->meta_mss = (uint16_t)(EIF_TXM_MSS_LO(t[i].addr_lo) |
-						  EIF_TXM_MSS_HI(t[i].len_ctrl) << 10);
-			sq->meta_l3_len = (uint8_t)EIF_TXM_L3_HDR_LEN(t[i].addr_lo);
-			sq->meta_l3_off = (uint8_t)EIF_TXM_L3_HDR_OFF(t[i].addr_lo);
-			sq->meta_l4_words = (uint8_t)EIF_TXM_L4_HDR_WORDS(t[i].addr_lo);
+			/* meta descriptor: offsets and MSS for this packet and, with
+			 * meta_store, for the next ones that come without one */
+			meta.valid = true;
+			meta.mss = (uint16_t)(EIF_TXM_MSS_LO(t[i].addr_lo) |
+					      EIF_TXM_MSS_HI(t[i].len_ctrl) << 10);
+			meta.l3_len = (uint8_t)EIF_TXM_L3_HDR_LEN(t[i].addr_lo);
+			meta.l3_off = (uint8_t)EIF_TXM_L3_HDR_OFF(t[i].addr_lo);
+			meta.l4_words = (uint8_t)EIF_TXM_L4_HDR_WORDS(t[i].addr_lo);
+			if (t[i].len_ctrl & EIF_TXM_META_STORE)
+				sq->meta = meta;
 			comp_req |= !!(t[i].len_ctrl & EIF_TX_COMP_REQ);
 			if (have_buf && !drop) {
 				tx_bad(d, sq, "meta descriptor inside a packet", sq->head);
@@ -530,22 +541,21 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 		d->stats.tx_drops++;
 	} else {
 		struct pkt_info pi;
-
+		const char *bad;
 		bool tso;
 
-		pkt_parse(d->txbuf, len, &pi);
-		tso = (meta_ctrl & EIF_TX_TSO_EN) && pi.l4proto == 6 && pi.l4_off &&
-		      sq->meta_valid && sq->meta_mss &&
+		bad = tx_offload_info(&meta, meta_ctrl, len, &pi);
+		tso = !bad && (meta_ctrl & EIF_TX_TSO_EN) && pi.l4proto == 6 && meta.mss &&
 		      (ena_io_offload_tx(d) &
 		       (pi.ipver == 4 ? EIF_OFF_TX_TSO_IPV4 : EIF_OFF_TX_TSO_IPV6)) &&
-		      pi.ip_end - pi.l4_off - pi.l4_len > sq->meta_mss;
-		if (tso && sq->meta_mss < ENA_MIN_TSO_MSS) {
+		      pi.ip_end - pi.l4_off - pi.l4_len > meta.mss;
+		if (bad || (tso && meta.mss < ENA_MIN_TSO_MSS)) {
 			/* MSS 1 would make a 64 KiB frame some 64K segments */
-			tx_bad(d, sq, "TSO with an MSS below 48", sq->head);
+			tx_bad(d, sq, bad ? bad : "TSO with an MSS below 48", sq->head);
 			sq->drops++;
 			d->stats.tx_drops++;
 		} else if (tso) {
-			tx_tso(d, sq, d->txbuf, len, &pi, sq->meta_mss);
+			tx_tso(d, sq, d->txbuf, len, &pi, meta.mss);
 		} else {
 			/* a TSO request that fits one segment is a plain checksum request */
 			if (meta_ctrl & EIF_TX_TSO_EN)
@@ -768,6 +778,18 @@ static void rx_drop(struct ena_dev *d, struct ena_io_sq *sq)
 		sq->drops++;
 }
 
+/*
+ * A frame the queue had too few posted buffers for: an overrun, which the
+ * device counts apart from its other drops (rx_overruns in the keep-alive
+ * and the basic stats; drivers that know it add the two up).
+ */
+static void rx_overrun(struct ena_dev *d, struct ena_io_sq *sq)
+{
+	d->m.rx_no_buf++;
+	d->stats.rx_overruns++;
+	sq->drops++;
+}
+
 /* A descriptor the device cannot use: warn once per queue, drop the frame. */
 static void rx_bad_desc(struct ena_dev *d, struct ena_io_sq *sq, uint16_t idx, const char *why)
 {
@@ -796,7 +818,7 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		rx_drop(d, NULL);
 		return;
 	}
-	if (!eni_allow(d, len, true))
+	if (!ena_eni_allow(&d->eni, &d->stats.eni, f, len, true, ev_now_us()))
 		return;
 	pkt_parse(f, len, &pi);
 	if (d->prof->rss && (d->supported_features & EIF_BIT(EIF_FEAT_RSS_INDIRECTION_TABLE)))
@@ -837,8 +859,7 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		uint32_t blen;
 
 		if (nd >= avail) {
-			d->m.rx_no_buf++;
-			rx_drop(d, sq);
+			rx_overrun(d, sq);
 			return;
 		}
 		if (nd >= maxd) {

@@ -4,11 +4,20 @@
 #define ENA_MODEL_ENA_PRIV_H
 
 #include "ena_dev.h"
+#include "ena_eni.h"
 #include "ena_if.h"
+#include "ena_phc.h"
 
 #define ENA_RSS_MIN_LOG		0
 #define ENA_RSS_MAX_LOG		7	/* the driver uses a 128-entry table */
 #define ENA_MIN_MTU		68
+
+/* what a TX meta descriptor tells the device about the packets it goes with */
+struct ena_tx_meta {
+	bool valid;
+	uint16_t mss;
+	uint8_t l3_off, l3_len, l4_words;
+};
 
 struct ena_io_sq {
 	bool used;
@@ -27,9 +36,7 @@ struct ena_io_sq {
 	uint16_t head;			/* next descriptor the device reads */
 	uint8_t phase;			/* phase the next descriptor must carry */
 	uint32_t gen;			/* tells delayed completions of an old queue apart */
-	bool meta_valid;		/* a meta descriptor was stored (meta caching) */
-	uint16_t meta_mss;
-	uint8_t meta_l3_off, meta_l3_len, meta_l4_words;
+	struct ena_tx_meta meta;	/* stored by a meta descriptor with meta_store */
 	bool warned;			/* a descriptor problem was logged */
 	uint64_t pkts, bytes, drops, bad_descs;
 	uint16_t last_req_id;		/* of the last TX completion (faults repeat it) */
@@ -75,6 +82,7 @@ struct ena_delayed_comp {
 
 struct ena_counters {
 	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes, rx_drops, tx_drops;
+	uint64_t rx_overruns;		/* frames the RX ring had no buffer for */
 	struct eif_eni_stats eni;
 };
 
@@ -147,7 +155,7 @@ struct ena_dev {
 	struct ev_timer delay_timer;
 	bool keepalive_stopped;
 	unsigned int last_reset_reason;	/* DEV_CTL reason of the last reset */
-	uint64_t resets_by_reason[16];	/* DEV_CTL reasons are 4 bits */
+	uint64_t resets_by_reason[256];	/* DEV_CTL reasons: 4 bits, 8 extended */
 	uint32_t chaos_ppm;		/* entries garbled per million (ena_chaos) */
 	uint64_t chaos_rng;		/* xorshift state, from the seed */
 	/* a fault injected on demand (ena_fault.c) */
@@ -158,9 +166,8 @@ struct ena_dev {
 		uint64_t until_us;	/* timed kinds */
 		uint64_t hits;		/* events affected, all kinds, since start */
 	} fault;
-	/* ENI allowance accounting: fixed one-second windows */
-	uint64_t eni_window_us;
-	uint64_t eni_pkts, eni_bits_in, eni_bits_out;
+	struct ena_eni eni;		/* the ENI's allowances (ena_eni.c) */
+	struct ena_phc phc;		/* the PTP hardware clock (ena_phc.c) */
 	struct {
 		uint64_t tx_frames, tx_bytes, tx_errors, tx_link_down, tx_comps,
 			 tx_comps_dropped, tx_comps_delayed, tx_bad_desc, tx_tso_segs,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ena_eni.h"
 #include "ena_if.h"
 #include "profile.h"
 
@@ -28,7 +29,7 @@ void profile_defaults(struct ena_profile *p)
 	p->dma_width = 48;
 	p->reset_timeout = 20;
 	p->admin_timeout = 0;
-	p->capabilities = EIF_BIT(EIF_CAP_ENI_STATS);
+	p->capabilities = EIF_BIT(EIF_CAP_ENI_STATS) | EIF_BIT(EIF_CAP_EXT_RESET_REASONS);
 
 	p->max_queues = 8;
 	p->tx_depth = 1024;
@@ -54,6 +55,12 @@ void profile_defaults(struct ena_profile *p)
 	p->aenq_groups = EIF_AENQ_ALL_GROUPS;
 	p->keepalive_ms = 1000;
 	p->chaos_seed = 1;
+	p->conntrack_timeout_ms = 30000;
+	p->phc = true;
+	/* a read goes through QEMU and the model's loop: milliseconds, not
+	 * the microseconds of a real device */
+	p->phc_expire_us = 20000;
+	p->phc_block_us = 100000;
 }
 
 void profile_free(struct ena_profile *p)
@@ -202,17 +209,25 @@ static const struct key_desc keys[] = {
 	{ "link_up", K_BOOL, F(link_up), 1, "initial link state" },
 	{ "keepalive_ms", K_UINT, F(keepalive_ms), 3600000, "keep-alive AENQ period in ms, 0: none" },
 	{ "rx_drops", K_U64, F(rx_drops), UINT64_MAX, "initial device rx_drops counter" },
+	{ "rx_overruns", K_U64, F(rx_overruns), UINT64_MAX, "initial device rx_overruns counter (frames the RX ring had no buffer for)" },
 	{ "tx_drops", K_U64, F(tx_drops), UINT64_MAX, "initial device tx_drops counter" },
 	{ "pps_allowance", K_U32, F(pps_allowance), 0xffffffffu, "ENI packets/s allowance, both directions (0: unlimited); excess is dropped and counted in the ENI stats" },
 	{ "bw_in_allowance", K_U32, F(bw_in_mbps), 0xffffffffu, "ENI inbound Mb/s allowance (0: unlimited)" },
 	{ "bw_out_allowance", K_U32, F(bw_out_mbps), 0xffffffffu, "ENI outbound Mb/s allowance (0: unlimited)" },
+	{ "conntrack_allowance", K_U32, F(conntrack_allowance), ENA_ENI_MAX_FLOWS, "ENI connections tracked at once (TCP/UDP 5-tuples, other IP by addresses; 0: unlimited and untracked); a frame of a new one past it is dropped" },
+	{ "conntrack_timeout_ms", K_U32, F(conntrack_timeout_ms), 0xffffffffu, "idle time after which a tracked connection is forgotten" },
+	{ "linklocal_allowance", K_U32, F(linklocal_allowance), 0xffffffffu, "ENI packets/s allowance to and from the link-local services, 169.254.0.0/16 and fd00:ec2::/32 (0: unlimited)" },
+	{ "phc", K_BOOL, F(phc), 1, "advertise the PTP hardware clock (feature 29): the host's CLOCK_REALTIME" },
+	{ "phc_expire_us", K_U32, F(phc_expire_us), 0xffffffffu, "PHC: the driver gives up on a read after this long (0: the driver's default)" },
+	{ "phc_block_us", K_U32, F(phc_block_us), 0xffffffffu, "PHC: after a failed read the driver waits this long (0: the driver's default)" },
+	{ "phc_error_bound_ns", K_U32, F(phc_error_bound_ns), 0xffffffffu, "PHC: the error bound answered (0: the host clock's estimated error when it is synchronised, else 100000)" },
 	{ "chaos", K_U32, F(chaos_ppm), 1000000, "garble this many per million of the completion and AENQ entries the device writes (0: none)" },
 	{ "chaos_seed", K_U32, F(chaos_seed), 0xffffffffu, "seed of the chaos garbling (same seed, same garbling)" },
 	{ "reconnect", K_BOOL, F(reconnect), 1, "wait for a new client after a disconnect instead of exiting" },
 	/* handled specially below */
 	{ "mac", K_BOOL, 0, 0, "MAC address aa:bb:cc:dd:ee:ff (function N gets last byte + N)" },
 	{ "device", K_BOOL, 0, 0, "vf | pf | <PCI device id>" },
-	{ "capabilities", K_BOOL, 0, 0, "device capability bits: list of 0=eni_stats 1=ena_srd 2=customer_metrics, or none" },
+	{ "capabilities", K_BOOL, 0, 0, "device capability bits: list of 0=eni_stats 1=ena_srd 2=customer_metrics 3=extended_reset_reasons, or none" },
 	{ "aenq_groups", K_BOOL, 0, 0, "supported AENQ groups: list of 0=link 1=fatal 2=warning 3=notification 4=keep-alive 5=refresh-caps 6=conf-notify 7=reset-request" },
 	{ "hide_features", K_BOOL, 0, 0, "feature ids not to advertise, e.g. 3,20" },
 	{ "socket", K_BOOL, 0, 0, "socket path (repeatable: one PCI function per socket)" },

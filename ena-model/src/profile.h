@@ -59,9 +59,17 @@ struct ena_profile {
 	uint32_t aenq_groups;		/* supported groups */
 	unsigned int keepalive_ms;	/* 0: no keep-alive events */
 	uint64_t rx_drops, tx_drops;	/* initial device drop counters */
+	uint64_t rx_overruns;		/* initial device rx overrun counter */
 	/* ENI allowances (0: unlimited); exceeding them drops and counts */
 	uint32_t pps_allowance;		/* packets per second, both directions */
 	uint32_t bw_in_mbps, bw_out_mbps;
+	uint32_t conntrack_allowance;	/* connections tracked at once */
+	uint32_t conntrack_timeout_ms;	/* idle time after which one is forgotten */
+	uint32_t linklocal_allowance;	/* packets per second to link-local services */
+	/* PTP hardware clock (feature 29) */
+	bool phc;
+	uint32_t phc_expire_us, phc_block_us;	/* the timeouts the device names */
+	uint32_t phc_error_bound_ns;	/* 0: the host clock's estimated error */
 	/* chaos: garble this many per million of the entries the device writes */
 	uint32_t chaos_ppm, chaos_seed;
 

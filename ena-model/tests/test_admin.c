@@ -87,9 +87,8 @@ static void t_unknown_feature(void)
 	CHECK_EQ(drv_get_feature(&d, 31, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_get_feature(&d, 0, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_get_feature(&d, 200, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
-	/* LLQ and PHC are not advertised: the driver then falls back */
+	/* LLQ is not advertised by default: the driver then falls back */
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_LLQ, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
-	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_PHC_CONFIG, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_MAX_QUEUES_NUM, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_set_feature(&d, 31, zero, sizeof(zero), 0, 0), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_set_feature(&d, EIF_FEAT_LLQ, zero, sizeof(zero), 0, 0), EIF_ST_UNSUPPORTED);
@@ -327,7 +326,8 @@ out:
 
 static void t_stats(void)
 {
-	static const char *const args[] = { "--set", "rx_drops=11", "--set", "tx_drops=22", NULL };
+	static const char *const args[] = { "--set", "rx_drops=11", "--set", "tx_drops=22",
+					    "--set", "rx_overruns=33", NULL };
 	struct eif_aq_entry c;
 	struct eif_acq_entry r;
 	struct drv d;
@@ -342,6 +342,7 @@ static void t_stats(void)
 	CHECK_EQ(drv_cmd(&d, &c, &r), 0);
 	CHECK_EQ(r.u.basic.rx_drops_lo, 11);
 	CHECK_EQ(r.u.basic.tx_drops_lo, 22);
+	CHECK_EQ(r.u.basic.rx_overruns_lo, 33);
 	/* the command as drivers send it (queue scope, queue 0): still totals */
 	c.u.stats.scope = EIF_SCOPE_QUEUE;
 	c.u.stats.queue_idx = 0;

@@ -393,6 +393,9 @@ static struct eif_tx_desc *tx_slot(struct io *io, unsigned int q)
 	return t;
 }
 
+/* clear to send the next meta descriptors without meta_store */
+static bool g_meta_store = true;
+
 /*
  * One packet as ena_com_prepare_tx writes it: optional meta descriptor,
  * then one descriptor per buffer; doorbell unless db is false.
@@ -407,7 +410,9 @@ static void send_tx(struct io *io, unsigned int q, const struct txbuf *b, unsign
 		struct eif_tx_desc *m = tx_slot(io, q);
 
 		m->len_ctrl |= EIF_TX_META | EIF_TX_FIRST | EIF_TXM_EXT_VALID |
-			       EIF_TXM_ETH_META_TYPE | EIF_TXM_META_STORE | meta[0];
+			       EIF_TXM_ETH_META_TYPE | meta[0];
+		if (g_meta_store)
+			m->len_ctrl |= EIF_TXM_META_STORE;
 		m->addr_lo = meta[1];
 	}
 	for (i = 0; i < nb; i++) {
@@ -726,6 +731,59 @@ out:
 	io_close(&io);
 }
 
+/*
+ * The offloads act where the meta descriptor and meta_ctrl say, not where
+ * the frame's headers are: a wrong L3 offset or L4 protocol gives a wrong
+ * checksum on the wire; offsets past the frame drop it (counted, still
+ * completed); a meta descriptor without meta_store is not kept.
+ */
+static void t_tx_meta_follows(void)
+{
+	const uint32_t udp_csum = EIF_L3_IPV4 | EIF_L4_UDP << 8 | EIF_TX_L4_CSUM_EN |
+				  EIF_TX_L4_CSUM_PARTIAL;
+	uint8_t f[2048], got[2048];
+	uint32_t meta[2] = { 0, 20 | 14 << 8 };
+	struct io io;
+	size_t len;
+	int n;
+
+	REQUIRE(!io_open(&io, 1, true, NULL));
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 333, 2);
+	/* the stored meta: right */
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 1, udp_csum, meta, true);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK(n == (int)len && csums_ok(got, len));
+	/* an L3 offset 4 bytes off, this packet only (no meta_store) */
+	g_meta_store = false;
+	meta[1] = 20 | 18 << 8;
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 2, udp_csum, meta, true);
+	g_meta_store = true;
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK(n == (int)len && !csums_ok(got, len));
+	/* no meta descriptor: the stored one applies again */
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 3, udp_csum, NULL, true);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK(n == (int)len && csums_ok(got, len));
+	/* a UDP frame described as TCP: the "TCP" checksum field is written */
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 4,
+		(udp_csum & ~(0x1fu << 8)) | EIF_L4_TCP << 8, NULL, true);
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK(n == (int)len && !csums_ok(got, len));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 4);
+	/* an L3 header past the frame's end: dropped, counted, completed */
+	meta[1] = 20 | 250 << 8;
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 20, 2);
+	send_tx(&io, 0, &(struct txbuf){ f, (uint32_t)len, 0 }, 1, 5, udp_csum, meta, true);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 5);
+	CHECK(wire_recv(&io, got, sizeof(got), 200) < 0);
+	CHECK_EQ(counter(&io, "tx_bad_desc"), 1);
+out:
+	io_close(&io);
+}
+
 static void t_tx_tso(void)
 {
 	static const char *const args[] = { "--set", "offload_tx=0xff", NULL };
@@ -867,9 +925,12 @@ static void t_rx_no_buffer(void)
 	REQUIRE(!wire_send(&io, f, len));
 	CHECK_EQ(rx_comp(&io, 0, c, 4, 200), 0);
 	CHECK_EQ(basic_stats(&io, &bs), 0);
-	CHECK_EQ(bs.rx_drops_lo, 2);
+	/* no buffer posted: overruns, counted apart from the other drops */
+	CHECK_EQ(bs.rx_overruns_lo, 2);
+	CHECK_EQ(bs.rx_drops_lo, 0);
 	CHECK_EQ(bs.rx_pkts_lo, 0);
 	CHECK_EQ(counter(&io, "rx_no_buf"), 2);
+	CHECK_EQ(counter(&io, "rx_overruns"), 2);
 	/* the next buffer gets the next frame */
 	post_rx(&io, 0, 1, 2048, 0);
 	REQUIRE(!wire_send(&io, f, len));
@@ -879,13 +940,15 @@ static void t_rx_no_buffer(void)
 	REQUIRE(!wire_send(&io, f, len));
 	CHECK_EQ(rx_comp(&io, 0, c, 4, 200), 0);
 	CHECK_EQ(counter(&io, "rx_no_buf"), 3);
-	/* the keep-alive carries the drop counter */
+	/* the keep-alive carries the drop counters */
 	drv_aenq_enable(&io.d);
 	while (!drv_aenq_next(&io.d, &e, 3000))
 		if (e.hdr.group == EIF_AENQ_KEEP_ALIVE)
 			break;
 	CHECK_EQ(e.hdr.group, EIF_AENQ_KEEP_ALIVE);
-	CHECK_EQ(e.u.keep_alive.rx_drops_lo, 3);
+	CHECK_EQ(e.u.keep_alive.rx_overruns_lo, 3);
+	CHECK_EQ(e.u.keep_alive.rx_overruns_hi, 0);
+	CHECK_EQ(e.u.keep_alive.rx_drops_lo, 0);
 out:
 	io_close(&io);
 }
@@ -1379,6 +1442,126 @@ out:
 	io_close(&io);
 }
 
+/* customer metric i (5: conntrack_allowance_available), or ~0 on error */
+static uint64_t customer_metric(struct io *io, unsigned int i)
+{
+	uint64_t *vals = drv_mem(&io->d, DRV_CTRL);
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_GET_STATS;
+	c.u.stats.type = EIF_STATS_CUSTOMER_METRICS;
+	c.u.stats.device_id = 0xffff;
+	c.u.stats.requested_metrics_lo = 0x3f;
+	c.u.stats.cb.length = 48;
+	c.u.stats.cb.addr.lo = (uint32_t)drv_iova(DRV_CTRL);
+	c.u.stats.cb.addr.hi = (uint32_t)(drv_iova(DRV_CTRL) >> 32);
+	if (drv_cmd(&io->d, &c, &r))
+		return ~0ull;
+	return vals[i];
+}
+
+/*
+ * Conntrack allowance 2: a third connection's frames are dropped and
+ * counted, the replies of a tracked one pass, the customer metric shows
+ * what is left; a higher allowance on the control port lets the third one
+ * through; an idle connection is forgotten after the timeout.
+ */
+static void t_eni_conntrack(void)
+{
+	static const char *const args[] = {
+		"--set", "conntrack_allowance=2", "--set", "conntrack_timeout_ms=300",
+		"--set", "capabilities=0,2", NULL,
+	};
+	struct eif_rx_cdesc rc[4];
+	uint8_t f[2048], got[2048];
+	char out[4096];
+	struct io io;
+	size_t len;
+	uint16_t i;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	CHECK_EQ(customer_metric(&io, 5), 2);
+	for (i = 0; i < 3; i++) {
+		len = build4(f, 17, ip_a, ip_b, (uint16_t)(1000 + i), 2000, 100, 1);
+		send_frame(&io, 0, f, len, i);
+		CHECK_EQ(tx_comp(&io, 0, 1000), i);
+		CHECK_EQ(wire_recv(&io, got, sizeof(got), 200) > 0, i < 2);
+	}
+	CHECK_EQ(counter(&io, "eni_conntrack_allowance_exceeded"), 1);
+	CHECK_EQ(counter(&io, "eni_conntrack_tracked"), 2);
+	CHECK_EQ(customer_metric(&io, 3), 1);		/* conntrack_allowance_exceeded */
+	CHECK_EQ(customer_metric(&io, 5), 0);
+	/* the reply of the first connection is the same connection */
+	post_rx(&io, 0, 2, 2048, 0);
+	len = build4(f, 17, ip_b, ip_a, 2000, 1000, 100, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, rc, 4, 2000), 1);
+	CHECK_EQ(counter(&io, "eni_conntrack_allowance_exceeded"), 1);
+	/* a new connection from the wire is refused too */
+	len = build4(f, 17, ip_b, ip_a, 3000, 1000, 100, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, rc, 4, 200), 0);
+	CHECK_EQ(counter(&io, "eni_conntrack_allowance_exceeded"), 2);
+	/* one more on the control port: the third connection passes */
+	CHECK_EQ(ctl(&io, "allowance conntrack 3", out, sizeof(out)), 0);
+	len = build4(f, 17, ip_a, ip_b, 1002, 2000, 100, 1);
+	send_frame(&io, 0, f, len, 3);
+	CHECK_EQ(tx_comp(&io, 0, 1000), 3);
+	CHECK(wire_recv(&io, got, sizeof(got), 1000) > 0);
+	CHECK_EQ(counter(&io, "eni_allowance_conntrack"), 3);
+	/* bad commands change nothing */
+	CHECK(ctl(&io, "allowance conntrack 5000", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "allowance flows 1", out, sizeof(out)) < 0);
+	CHECK(ctl(&io, "allowance pps -1", out, sizeof(out)) < 0);
+	CHECK_EQ(counter(&io, "eni_allowance_conntrack"), 3);
+	/* idle past the timeout: forgotten */
+	sleep_ms(400);
+	CHECK_EQ(customer_metric(&io, 5), 3);
+out:
+	io_close(&io);
+}
+
+/*
+ * Link-local allowance 2 packets/s: frames to 169.254.169.254 past it are
+ * dropped and counted; other traffic is not limited by it.
+ */
+static void t_eni_linklocal(void)
+{
+	static const char *const args[] = { "--set", "linklocal_allowance=2", NULL };
+	static const uint8_t imds[4] = { 169, 254, 169, 254 };
+	unsigned int n, out_ll = 0, out_other = 0;
+	uint8_t f[2048], got[2048];
+	struct io io;
+	size_t len;
+	uint16_t i;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	len = build4(f, 17, ip_a, imds, 1000, 80, 100, 1);
+	for (i = 0; i < 4; i++) {
+		send_frame(&io, 0, f, len, i);
+		CHECK_EQ(tx_comp(&io, 0, 1000), i);
+	}
+	while (wire_recv(&io, got, sizeof(got), 100) > 0)
+		out_ll++;
+	len = build4(f, 17, ip_a, ip_b, 1000, 80, 100, 1);
+	for (i = 4; i < 8; i++) {
+		send_frame(&io, 0, f, len, i);
+		CHECK_EQ(tx_comp(&io, 0, 1000), i);
+	}
+	while (wire_recv(&io, got, sizeof(got), 100) > 0)
+		out_other++;
+	/* one-second windows: 2 out unless the window turned over */
+	CHECK(out_ll >= 2);
+	n = (unsigned int)counter(&io, "eni_linklocal_allowance_exceeded");
+	CHECK_EQ(n, 4 - out_ll);
+	CHECK_EQ(out_other, 4);
+	CHECK_EQ(counter(&io, "eni_pps_allowance_exceeded"), 0);
+out:
+	io_close(&io);
+}
+
 static void t_ctl_link_and_faults(void)
 {
 	struct eif_aenq_entry e;
@@ -1704,6 +1887,157 @@ out:
 	io_close(&io);
 }
 
+/*
+ * Reset reasons above 15 (tx descriptor malformed is 17): the low nibble in
+ * DEV_CTL[31:28], the high one in [27:24], which the device reads where it
+ * offers the extended reset reasons capability (by default) and ignores
+ * where it does not.
+ */
+static void t_ext_reset_reasons(void)
+{
+	static const char *const plain[] = { "--set", "capabilities=none", NULL };
+	const uint32_t reason17 = EIF_DEV_CTL_RESET | (1u << 28) | (1u << 24);
+	struct eif_acq_entry attr;
+	long long resets;
+	struct io io;
+
+	REQUIRE(!io_open(&io, 1, false, NULL));
+	REQUIRE(!drv_get_feature(&io.d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &attr));
+	CHECK(attr.u.dev_attr.capabilities & EIF_BIT(EIF_CAP_EXT_RESET_REASONS));
+	resets = counter(&io, "resets");
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, reason17);
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, 0);
+	CHECK_EQ(counter(&io, "last_reset_reason"), 17);
+	CHECK_EQ(counter(&io, "resets_reason_17"), 1);
+	CHECK_EQ(counter(&io, "resets"), resets + 1);
+	io_close(&io);
+
+	REQUIRE(!io_open(&io, 1, false, plain));
+	REQUIRE(!drv_get_feature(&io.d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &attr));
+	CHECK_EQ(attr.u.dev_attr.capabilities, 0);
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, reason17);
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, 0);
+	CHECK_EQ(counter(&io, "last_reset_reason"), 1);
+	CHECK_EQ(counter(&io, "resets_reason_17"), -1);
+out:
+	io_close(&io);
+}
+
+/* PHC: a doorbell's answer in the response buffer, or -1 after 1 s */
+static int phc_read(struct io *io, uint16_t req_id, struct eif_phc_resp *r)
+{
+	volatile struct eif_phc_resp *buf = drv_mem(&io->d, DRV_CTRL);
+	int i;
+
+	buf->req_id = (uint16_t)(req_id + 0x1234);	/* as the driver does */
+	drv_reg_write(&io->d, EIF_REG_PHC_DB, req_id);
+	for (i = 0; i < 1000; i++) {
+		if (buf->req_id == req_id) {
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			memcpy(r, (const void *)buf, sizeof(*r));
+			return 0;
+		}
+		usleep(1000);
+	}
+	return -1;
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * PHC (feature 29): the answer to GET, SET with the response buffer, and
+ * each doorbell answered with the host's time, the error bound and the
+ * request id; faults leave a read unanswered or flag it; a reset forgets
+ * the buffer; hidden, the feature is refused.
+ */
+static void t_phc(void)
+{
+	static const char *const bound[] = { "--set", "phc_error_bound_ns=2500", NULL };
+	static const char *const hidden[] = { "--set", "hide_features=29", NULL };
+	struct eif_acq_entry attr, r;
+	struct eif_phc_resp resp;
+	struct eif_f_phc set;
+	uint64_t before, after;
+	char out[256];
+	struct io io;
+
+	REQUIRE(!io_open(&io, 1, false, bound));
+	REQUIRE(!drv_get_feature(&io.d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &attr));
+	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_PHC_CONFIG));
+	REQUIRE(!drv_get_feature(&io.d, EIF_FEAT_PHC_CONFIG, 0, 0, 0, &r));
+	CHECK_EQ(r.u.phc.version, EIF_PHC_VERSION_0);
+	CHECK_EQ(r.u.phc.doorbell_offset, 0x100);
+	CHECK_EQ(r.u.phc.expire_timeout_us, 20000);
+	CHECK_EQ(r.u.phc.block_timeout_us, 100000);
+
+	/* a doorbell before the buffer is set is counted, not answered */
+	CHECK(phc_read(&io, 1, &resp) < 0);
+	CHECK_EQ(counter(&io, "phc_unconfigured"), 1);
+
+	/* a buffer too short for the error flags, or outside guest memory */
+	memset(&set, 0, sizeof(set));
+	set.output.lo = (uint32_t)drv_iova(DRV_CTRL);
+	set.output.hi = (uint16_t)(drv_iova(DRV_CTRL) >> 32);
+	set.output_length = 16;
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_PHC_CONFIG, &set, sizeof(set), 0, 0),
+		 EIF_ST_ILLEGAL_PARAM);
+	set.output.hi = 0x7f00;
+	set.output_length = sizeof(resp);
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_PHC_CONFIG, &set, sizeof(set), 0, 0),
+		 EIF_ST_ILLEGAL_PARAM);
+	set.output.hi = (uint16_t)(drv_iova(DRV_CTRL) >> 32);
+	REQUIRE(!drv_set_feature(&io.d, EIF_FEAT_PHC_CONFIG, &set, sizeof(set), 0, 0));
+
+	before = realtime_ns();
+	REQUIRE(!phc_read(&io, 7, &resp));
+	after = realtime_ns();
+	CHECK(resp.timestamp_ns >= before && resp.timestamp_ns <= after);
+	CHECK_EQ(resp.error_bound_ns, 2500);
+	CHECK_EQ(resp.error_flags, 0);
+	CHECK_EQ(counter(&io, "phc_answered"), 1);
+	/* the control port tells the same clock */
+	before = realtime_ns();
+	CHECK_EQ(ctl(&io, "clock", out, sizeof(out)), 0);
+	after = realtime_ns();
+	REQUIRE(strstr(out, "realtime_ns="));
+	resp.timestamp_ns = strtoull(strstr(out, "realtime_ns=") + 12, NULL, 10);
+	CHECK(resp.timestamp_ns >= before && resp.timestamp_ns <= after);
+
+	/* phc-stall: the next read is not answered, the one after it is */
+	CHECK_EQ(ctl(&io, "fault phc-stall 1", out, sizeof(out)), 0);
+	CHECK(phc_read(&io, 8, &resp) < 0);
+	CHECK(!phc_read(&io, 9, &resp));
+	CHECK_EQ(counter(&io, "phc_stalled"), 1);
+	/* phc-error: answered, with the timestamp error flag */
+	CHECK_EQ(ctl(&io, "fault phc-error 2", out, sizeof(out)), 0);
+	CHECK(!phc_read(&io, 10, &resp));
+	CHECK_EQ(resp.error_flags, EIF_PHC_ERR_TIMESTAMP);
+	CHECK(!phc_read(&io, 11, &resp));
+	CHECK(!phc_read(&io, 12, &resp));
+	CHECK_EQ(resp.error_flags, 0);
+	CHECK_EQ(counter(&io, "phc_errors"), 2);
+
+	/* a reset forgets the buffer */
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, EIF_DEV_CTL_RESET);
+	drv_reg_write(&io.d, EIF_REG_DEV_CTL, 0);
+	CHECK(phc_read(&io, 13, &resp) < 0);
+	CHECK_EQ(counter(&io, "phc_unconfigured"), 2);
+	io_close(&io);
+
+	REQUIRE(!io_open(&io, 1, false, hidden));
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_PHC_CONFIG, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_PHC_CONFIG, &set, sizeof(set), 0, 0),
+		 EIF_ST_UNSUPPORTED);
+out:
+	io_close(&io);
+}
+
 /* read from fd until the reply terminator (or max), NUL terminated */
 static size_t read_reply(int fd, char *out, size_t max)
 {
@@ -2000,6 +2334,7 @@ int main(void)
 	RUN(t_tx_wrap);
 	RUN(t_tx_backpressure);
 	RUN(t_tx_meta_csum);
+	RUN(t_tx_meta_follows);
 	RUN(t_tx_tso);
 	RUN(t_rx_basic);
 	RUN(t_rx_multi_desc);
@@ -2020,10 +2355,14 @@ int main(void)
 	RUN(t_fault_irq_loss);
 	RUN(t_chaos);
 	RUN(t_aenq_more_groups);
+	RUN(t_ext_reset_reasons);
+	RUN(t_phc);
 	RUN(t_ctl_session);
 	RUN(t_pcap);
 	RUN(t_pcap_snaplen);
 	RUN(t_eni_allowance);
+	RUN(t_eni_conntrack);
+	RUN(t_eni_linklocal);
 	RUN(t_llq_128);
 	RUN(t_llq_256);
 	return h_finish();

@@ -239,7 +239,7 @@ static void t_keepalive(void)
 {
 	static const char *const args[] = {
 		"--set", "keepalive_ms=100", "--set", "rx_drops=5",
-		"--set", "tx_drops=0x100000007", NULL,
+		"--set", "tx_drops=0x100000007", "--set", "rx_overruns=0x200000009", NULL,
 	};
 	struct eif_aenq_entry e;
 	const uint8_t *raw = (const uint8_t *)&e;
@@ -264,6 +264,10 @@ static void t_keepalive(void)
 	CHECK_EQ(v, 7);					/* tx_drops low */
 	memcpy(&v, raw + 28, 4);
 	CHECK_EQ(v, 1);					/* tx_drops high */
+	memcpy(&v, raw + 32, 4);
+	CHECK_EQ(v, 9);					/* rx_overruns low */
+	memcpy(&v, raw + 36, 4);
+	CHECK_EQ(v, 2);					/* rx_overruns high */
 	CHECK(e.hdr.ts_lo != 0);
 	/* MSI-X vector 0 fired for it */
 	CHECK(vuc_irq_wait(&d.c, 0, 1000) >= 1);

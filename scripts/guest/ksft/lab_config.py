@@ -10,18 +10,16 @@ MTU range with DF pings, XDP programs (XDP_PASS passes, XDP_DROP drops,
 detach passes), and enable_phc kept by devlink reload.
 """
 
-import json
 import os
 import shutil
 import socket
-import subprocess
 import time
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_lt, ksft_true
-from lib.py import ksft_disruptive, KsftFailEx, KsftSkipEx, NetDrvEpEnv
+from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv
 from lib.py import bpf_map_set, cmd, defer, ethtool, ip
 from lab_lib import require_ena, stats, queue_stat, delta, channels, ping
-from lab_lib import wait_ping
+from lab_lib import wait_ping, devlink_dev, devlink_param, devlink_reload
 from lab_lib import RemoteSender
 
 def _sysfs_queues(cfg, kind):
@@ -186,32 +184,17 @@ def xdp_pass_drop(cfg):
     ksft_eq(_udp_to_local(cfg, port, 20), 20, "datagrams after XDP detach")
 
 
-def _enable_phc(dev):
-    out = json.loads(cmd(f"devlink -j dev param show {dev} name enable_phc").stdout)
-    return out["param"][dev][0]["values"][0]["value"]
-
-
 @ksft_disruptive
 def devlink_enable_phc(cfg):
     """devlink dev reload returns, keeps enable_phc, and traffic passes after it."""
     require_ena(cfg)
     if not shutil.which("devlink"):
         raise KsftSkipEx("no devlink tool")
-    pci = os.path.basename(os.path.realpath(f"/sys/class/net/{cfg.ifname}/device"))
-    dev = f"pci/{pci}"
-    phc = _enable_phc(dev)
-    # Not cmd(): a driver that deadlocks leaves devlink in D state, which
-    # no kill ends; report that instead of waiting for it forever.
-    proc = subprocess.Popen(["devlink", "dev", "reload", dev],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        _, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired as exc:
-        raise KsftFailEx(f"devlink dev reload {dev} did not return in 120 s "
-                         "(the driver is stuck, RTNL may be held)") from exc
-    ksft_eq(proc.returncode, 0, f"devlink dev reload {dev}: {err.strip()}")
+    dev = devlink_dev(cfg)
+    phc = devlink_param(dev, "enable_phc")
+    devlink_reload(dev)
     ksft_true(wait_ping(cfg, deadline=30), "no ping within 30 s of the reload")
-    ksft_eq(_enable_phc(dev), phc, "enable_phc changed by the reload")
+    ksft_eq(devlink_param(dev, "enable_phc"), phc, "enable_phc changed by the reload")
     _tcp_transfer(cfg)
 
 

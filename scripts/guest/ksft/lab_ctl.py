@@ -6,16 +6,18 @@ ENA: device events driven through the ENA device model's control channel
 (they cannot be caused on demand on real hardware): link down/up,
 keep-alive loss (the driver's watchdog resets the device, and the
 ena_reset tracepoint says so), TX completions that never come (the
-driver's missing completion detection resets it), and the model's own
-frame counters against the traffic sent.
+driver's missing completion detection resets it), the model's own
+frame counters against the traffic sent, and EC2's allowances set low on
+the model's wire (the ENI statistics the driver shows must move).
 """
 
+import json
 import os
 import socket
 import time
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
-from lib.py import ksft_disruptive, NetDrvEpEnv, defer
+from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv, cmd, defer
 from lab_lib import require_ena, stats, ping, wait_ping, RemoteSender
 
 TRACEFS = "/sys/kernel/tracing"
@@ -186,10 +188,82 @@ def model_counters(cfg):
                       f"model counter {key}: {moved} for {COUNT} datagrams")
 
 
+def _eni_stat(cfg, name):
+    """An ENI statistic from ethtool -S; skips where the driver shows none."""
+    st = stats(cfg)
+    if name not in st:
+        raise KsftSkipEx(f"the driver shows no {name} (no ENI statistics)")
+    return st[name]
+
+
+def _iperf3(cfg, secs):
+    """One iperf3 TCP run to the peer, secs long: its JSON report, or None."""
+    cfg.require_cmd("iperf3", remote=True)
+    port = 5301 + (os.getpid() % 1000)
+    server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
+    time.sleep(1)
+    client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} -J "
+                 "--connect-timeout 10000", fail=False, timeout=secs + 60)
+    server.process(terminate=server.proc.poll() is None, fail=False)
+    try:
+        return json.loads(client.stdout)
+    except json.JSONDecodeError:
+        return None
+
+
+def _allowance(cfg, kind, value, stat):
+    """Set an ENI allowance on the model until the case ends; stat's value before."""
+    ctl = require_ena(cfg, model=True)
+    before = _eni_stat(cfg, stat)
+    ctl(f"allowance {kind} {value}")
+    defer(ctl, f"allowance {kind} 0")
+    return ctl, before
+
+
+BW_OUT_MBPS = 40
+
+
+@ksft_disruptive
+def allowance_bw_out(cfg):
+    """Outbound bandwidth allowance 40 Mb/s: iperf3 is held to it, bw_out_allowance_exceeded moves."""
+    _, before = _allowance(cfg, "bw-out", BW_OUT_MBPS, "bw_out_allowance_exceeded")
+    report = _iperf3(cfg, 4)
+    ksft_true(report is not None, "iperf3 failed through the allowance")
+    if report is None:
+        return
+    mbps = report["end"]["sum_received"]["bits_per_second"] / 1e6
+    print(f"# {mbps:.1f} Mb/s through an allowance of {BW_OUT_MBPS} Mb/s")
+    ksft_true(0 < mbps <= BW_OUT_MBPS * 1.05,
+              f"{mbps:.1f} Mb/s through an allowance of {BW_OUT_MBPS} Mb/s")
+    ksft_ge(_eni_stat(cfg, "bw_out_allowance_exceeded") - before, 1,
+            "bw_out_allowance_exceeded after iperf3 hit the allowance")
+
+
+CONNTRACK = 4
+FLOWS = 10
+
+
+@ksft_disruptive
+def allowance_conntrack(cfg):
+    """Conntrack allowance 4: datagrams of 10 new flows, those past it dropped and counted."""
+    ctl, before = _allowance(cfg, "conntrack", CONNTRACK, "conntrack_allowance_exceeded")
+    for i in range(FLOWS):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((cfg.addr_v["4"], 6100 + i))
+            s.sendto(b"c" * 64, (cfg.remote_addr_v["4"], 6200))
+    time.sleep(0.5)
+    model = ctl("counters")
+    ksft_eq(model.get("ena0.eni_conntrack_tracked"), str(CONNTRACK),
+            "connections the model tracks")
+    # other traffic of the interface can only take more of the allowance
+    ksft_ge(_eni_stat(cfg, "conntrack_allowance_exceeded") - before, FLOWS - CONNTRACK,
+            "conntrack_allowance_exceeded after more flows than the allowance")
+
+
 def main() -> None:
     with NetDrvEpEnv(__file__) as cfg:
         ksft_run([link_flap, reset_keepalive, reset_missing_tx_completions,
-                  model_counters], args=(cfg, ))
+                  model_counters, allowance_bw_out, allowance_conntrack], args=(cfg, ))
     ksft_exit()
 
 

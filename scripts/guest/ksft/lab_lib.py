@@ -12,12 +12,14 @@ The guest runner copies these files next to the installed drv-net tests
 """
 
 import errno
+import json
 import os
 import select
 import socket
+import subprocess
 import time
 
-from lib.py import KsftSkipEx, cmd, ethtool, ip
+from lib.py import KsftFailEx, KsftSkipEx, cmd, ethtool, ip
 
 CTL_DEFAULT = "/dev/virtio-ports/org.ena-lab.ctl"
 
@@ -35,6 +37,35 @@ def require_ena(cfg, model=False, ipv4=True):
     if ipv4:
         cfg.require_ipver("4")
     return ModelCtl() if model else None
+
+
+def devlink_dev(cfg):
+    """The devlink handle of the interface under test: pci/BDF."""
+    pci = os.path.realpath(f"/sys/class/net/{cfg.ifname}/device")
+    return f"pci/{os.path.basename(pci)}"
+
+
+def devlink_param(dev, name):
+    """The driverinit value of a devlink parameter of dev."""
+    out = json.loads(cmd(f"devlink -j dev param show {dev} name {name}").stdout)
+    return out["param"][dev][0]["values"][0]["value"]
+
+
+def devlink_reload(dev, timeout=120):
+    """
+    devlink dev reload dev; fails the case if it does not return in time.
+    Not cmd(): a driver that deadlocks leaves devlink in D state, which no
+    kill ends; report that instead of waiting for it forever.
+    """
+    proc = subprocess.Popen(["devlink", "dev", "reload", dev],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise KsftFailEx(f"devlink dev reload {dev} did not return in {timeout} s "
+                         "(the driver is stuck, RTNL may be held)") from exc
+    if proc.returncode:
+        raise KsftFailEx(f"devlink dev reload {dev}: {err.strip()}")
 
 
 def stats(cfg):
