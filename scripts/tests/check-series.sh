@@ -150,5 +150,7 @@ rc=0
 "$LAB_SCRIPTS/check-series" >"$T/out2" 2>&1 || rc=$?
 expect_eq "a second run reuses the results of all six patches" 6 "$(grep -c 'results reused' "$T/out2")"
 expect_eq "... and reports the same table" "$(row 0002)" "$(grep -E '^0002' "$T/out2" | tr -s ' ')"
+expect_eq "... and ends with its summary (nothing computed, nothing timed)" \
+	"per-patch checks: 6 patch(es), 12 failure(s)" "$(tail -n 1 "$T/out2")"
 [ "$TESTS_FAILED" = 0 ] || sed 's/^/#   /' "$T/out"
 test_summary
