@@ -38,6 +38,8 @@ static const char *feat_name(unsigned int f)
 	case EIF_FEAT_MAX_QUEUES_NUM: return "max queues";
 	case EIF_FEAT_HW_HINTS: return "hw hints";
 	case EIF_FEAT_LLQ: return "LLQ";
+	case EIF_FEAT_EXTRA_PROPS_STRINGS: return "extra properties strings";
+	case EIF_FEAT_EXTRA_PROPS_FLAGS: return "extra properties flags";
 	case EIF_FEAT_MAX_QUEUES_EXT: return "max queues ext";
 	case EIF_FEAT_RSS_HASH_FUNCTION: return "RSS hash function";
 	case EIF_FEAT_STATELESS_OFFLOAD: return "stateless offload";
@@ -256,6 +258,18 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		return EIF_ST_SUCCESS;
 	case EIF_FEAT_PHC_CONFIG:
 		ena_phc_get(d, &r->u.phc);
+		return EIF_ST_SUCCESS;
+	case EIF_FEAT_EXTRA_PROPS_STRINGS:
+		/* the names go to the control buffer, the count inline */
+		if (!has_cb || cb_len < p->n_extra_props * EIF_EXTRA_PROPS_NAME_LEN)
+			return EIF_ST_MALFORMED;
+		if (!ena_dma_write(d, cb_addr, p->extra_props,
+				   p->n_extra_props * EIF_EXTRA_PROPS_NAME_LEN))
+			return EIF_ST_MALFORMED;
+		r->u.raw[0] = p->n_extra_props;
+		return EIF_ST_SUCCESS;
+	case EIF_FEAT_EXTRA_PROPS_FLAGS:
+		r->u.raw[0] = p->extra_props_flags;
 		return EIF_ST_SUCCESS;
 	case EIF_FEAT_HOST_ATTR_CONFIG: {
 		struct eif_f_host_attr *h = (struct eif_f_host_attr *)r->u.raw;

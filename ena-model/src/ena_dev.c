@@ -533,6 +533,8 @@ static uint32_t supported_features(const struct ena_profile *p)
 		f |= EIF_BIT(EIF_FEAT_LLQ);
 	if (p->phc)
 		f |= EIF_BIT(EIF_FEAT_PHC_CONFIG);
+	if (p->n_extra_props)
+		f |= EIF_BIT(EIF_FEAT_EXTRA_PROPS_STRINGS) | EIF_BIT(EIF_FEAT_EXTRA_PROPS_FLAGS);
 	/* device attributes cannot be hidden: the driver always asks for them */
 	f &= ~(p->hide_features & ~EIF_BIT(EIF_FEAT_DEVICE_ATTRIBUTES));
 	return f;

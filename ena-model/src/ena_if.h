@@ -176,6 +176,8 @@ enum eif_feature {
 	EIF_FEAT_MAX_QUEUES_NUM		= 2,
 	EIF_FEAT_HW_HINTS		= 3,
 	EIF_FEAT_LLQ			= 4,
+	EIF_FEAT_EXTRA_PROPS_STRINGS	= 5,
+	EIF_FEAT_EXTRA_PROPS_FLAGS	= 6,
 	EIF_FEAT_MAX_QUEUES_EXT		= 7,
 	EIF_FEAT_RSS_HASH_FUNCTION	= 10,
 	EIF_FEAT_STATELESS_OFFLOAD	= 11,
@@ -595,6 +597,14 @@ struct eif_srd_info {
 	uint64_t rx_pkts;
 	uint64_t resource_utilization;
 };
+
+/* --- extra properties (features 5 and 6) --- */
+
+/* GET 5 writes this many 32-byte, NUL-padded names into the control
+ * buffer and answers their count; GET 6 answers a flag word, bit N being
+ * property N's value */
+#define EIF_EXTRA_PROPS_MAX		32
+#define EIF_EXTRA_PROPS_NAME_LEN	32
 
 /* --- PHC (feature 29): the clock read through a doorbell --- */
 

@@ -217,6 +217,7 @@ static const struct key_desc keys[] = {
 	{ "conntrack_allowance", K_U32, F(conntrack_allowance), ENA_ENI_MAX_FLOWS, "ENI connections tracked at once (TCP/UDP 5-tuples, other IP by addresses; 0: unlimited and untracked); a frame of a new one past it is dropped" },
 	{ "conntrack_timeout_ms", K_U32, F(conntrack_timeout_ms), 0xffffffffu, "idle time after which a tracked connection is forgotten" },
 	{ "linklocal_allowance", K_U32, F(linklocal_allowance), 0xffffffffu, "ENI packets/s allowance to and from the link-local services, 169.254.0.0/16 and fd00:ec2::/32 (0: unlimited)" },
+	{ "extra_properties_flags", K_U32, F(extra_props_flags), 0xffffffffu, "extra properties: bit N is the value of the Nth name" },
 	{ "phc", K_BOOL, F(phc), 1, "advertise the PTP hardware clock (feature 29): the host's CLOCK_REALTIME" },
 	{ "phc_expire_us", K_U32, F(phc_expire_us), 0xffffffffu, "PHC: the driver gives up on a read after this long (0: the driver's default)" },
 	{ "phc_block_us", K_U32, F(phc_block_us), 0xffffffffu, "PHC: after a failed read the driver waits this long (0: the driver's default)" },
@@ -230,8 +231,38 @@ static const struct key_desc keys[] = {
 	{ "capabilities", K_BOOL, 0, 0, "device capability bits: list of 0=eni_stats 1=ena_srd 2=customer_metrics 3=extended_reset_reasons, or none" },
 	{ "aenq_groups", K_BOOL, 0, 0, "supported AENQ groups: list of 0=link 1=fatal 2=warning 3=notification 4=keep-alive 5=refresh-caps 6=conf-notify 7=reset-request" },
 	{ "hide_features", K_BOOL, 0, 0, "feature ids not to advertise, e.g. 3,20" },
+	{ "extra_properties", K_BOOL, 0, 0, "extra properties (features 5 and 6): comma-separated names, at most 32 of at most 31 characters; none: not offered (default)" },
 	{ "socket", K_BOOL, 0, 0, "socket path (repeatable: one PCI function per socket)" },
 };
+
+/* "a,b,c" or "none": the names GET EXTRA_PROPERTIES_STRINGS answers */
+static int parse_extra_props(struct ena_profile *p, const char *val, char *err,
+			     unsigned int errlen)
+{
+	const char *s = val;
+	unsigned int n = 0;
+
+	if (!strcmp(val, "none")) {
+		p->n_extra_props = 0;
+		return 0;
+	}
+	while (*s) {
+		size_t len = strcspn(s, ",");
+
+		if (!len || len >= EIF_EXTRA_PROPS_NAME_LEN || n >= EIF_EXTRA_PROPS_MAX)
+			return fail(err, errlen, "bad extra properties '%s' (at most %d names "
+				    "of 1-%d characters)", val, EIF_EXTRA_PROPS_MAX,
+				    EIF_EXTRA_PROPS_NAME_LEN - 1);
+		memset(p->extra_props[n], 0, EIF_EXTRA_PROPS_NAME_LEN);
+		memcpy(p->extra_props[n], s, len);
+		n++;
+		s += len;
+		if (*s == ',' && !*++s)
+			return fail(err, errlen, "bad extra properties '%s' (trailing comma)", val);
+	}
+	p->n_extra_props = n;
+	return 0;
+}
 
 int profile_set(struct ena_profile *p, const char *key, const char *val,
 		char *err, unsigned int errlen)
@@ -281,6 +312,8 @@ int profile_set(struct ena_profile *p, const char *key, const char *val,
 			return fail(err, errlen, "bad feature list '%s'", val);
 		return 0;
 	}
+	if (!strcmp(key, "extra_properties"))
+		return parse_extra_props(p, val, err, errlen);
 	if (!strcmp(key, "socket")) {
 		if (p->n_sockets >= PROFILE_MAX_SOCKETS)
 			return fail(err, errlen, "too many sockets (max %d)", PROFILE_MAX_SOCKETS);

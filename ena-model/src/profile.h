@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ena_if.h"
+
 #define PROFILE_MAX_SOCKETS	16
 
 struct ena_profile {
@@ -66,6 +68,10 @@ struct ena_profile {
 	uint32_t conntrack_allowance;	/* connections tracked at once */
 	uint32_t conntrack_timeout_ms;	/* idle time after which one is forgotten */
 	uint32_t linklocal_allowance;	/* packets per second to link-local services */
+	/* extra properties (features 5, 6): names and their flag bits */
+	char extra_props[EIF_EXTRA_PROPS_MAX][EIF_EXTRA_PROPS_NAME_LEN];
+	unsigned int n_extra_props;	/* 0: the features are not offered */
+	uint32_t extra_props_flags;
 	/* PTP hardware clock (feature 29) */
 	bool phc;
 	uint32_t phc_expire_us, phc_block_us;	/* the timeouts the device names */

@@ -719,6 +719,48 @@ out:
 	drv_close(&d);
 }
 
+/*
+ * Extra properties (features 5 and 6): offered only when the profile names
+ * some; the names go to the control buffer, 32 bytes each, with their
+ * count inline; the flags answer inline. A missing or short control
+ * buffer is a malformed request.
+ */
+static void t_extra_properties(void)
+{
+	static const char *const args[] = { "--set", "extra_properties=alpha,bb,gamma",
+					    "--set", "extra_properties_flags=5", NULL };
+	const char *names;
+	struct eif_acq_entry attr, r;
+	struct drv d;
+
+	REQUIRE(!setup(&d, NULL, 1));
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &attr));
+	CHECK(!(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_EXTRA_PROPS_STRINGS)));
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_EXTRA_PROPS_STRINGS, 0, drv_iova(DRV_CTRL), 1024,
+				 &r), EIF_ST_UNSUPPORTED);
+	drv_close(&d);
+
+	REQUIRE(!setup(&d, args, 1));
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_DEVICE_ATTRIBUTES, 0, 0, 0, &attr));
+	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_EXTRA_PROPS_STRINGS));
+	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_EXTRA_PROPS_FLAGS));
+	memset(drv_mem(&d, DRV_CTRL), 0xaa, 1024);
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_EXTRA_PROPS_STRINGS, 0, drv_iova(DRV_CTRL), 1024,
+				 &r), 0);
+	CHECK_EQ(r.u.raw[0], 3);
+	names = drv_mem(&d, DRV_CTRL);
+	CHECK(!strcmp(names, "alpha") && !strcmp(names + 32, "bb") && !strcmp(names + 64, "gamma"));
+	CHECK_EQ((uint8_t)names[96], 0xaa);		/* nothing past the third name */
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_EXTRA_PROPS_FLAGS, 0, 0, 0, &r), 0);
+	CHECK_EQ(r.u.raw[0], 5);
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_EXTRA_PROPS_STRINGS, 0, 0, 0, &r),
+		 EIF_ST_MALFORMED);
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_EXTRA_PROPS_STRINGS, 0, drv_iova(DRV_CTRL), 64,
+				 &r), EIF_ST_MALFORMED);
+out:
+	drv_close(&d);
+}
+
 static void t_legacy_max_queues(void)
 {
 	static const char *const args[] = { "--set", "max_queues_ext=off", "--queues", "4", NULL };
@@ -855,6 +897,7 @@ int main(void)
 	RUN(t_queue_errors);
 	RUN(t_aq_wrap);
 	RUN(t_hidden_features);
+	RUN(t_extra_properties);
 	RUN(t_legacy_max_queues);
 	RUN(t_second_function_mac);
 	RUN(t_fuzz_admin);

@@ -312,6 +312,8 @@ static void t_bad_command_line(void)
 		{ "--mac", "02:00:00", NULL },
 		{ "--msix", "1000", NULL },
 		{ "--set", "llq_bar_size=12345", NULL },
+		{ "--set", "extra_properties=a,,b", NULL },
+		{ "--set", "extra_properties=a_name_of_thirty_two_characters_", NULL },
 	};
 	unsigned int i;
 
