@@ -105,6 +105,13 @@ static bool stats_buf(const struct eif_aq_entry *c, const struct eif_ctrl_buf *c
 	return *addr && *len;
 }
 
+/* the accelerated LLQ mode's requirements the device states */
+static uint16_t llq_accel_supported(const struct ena_profile *p)
+{
+	return (p->llq_no_meta_caching ? EIF_LLQ_ACCEL_NO_META_CACHING : 0) |
+	       (p->llq_tx_burst ? EIF_LLQ_ACCEL_TX_BURST : 0);
+}
+
 static bool feature_supported(const struct ena_dev *d, unsigned int id)
 {
 	return id < EIF_FEAT_ID_LIMIT && (d->supported_features & EIF_BIT(id));
@@ -250,7 +257,8 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		l->descs_before_header_enabled = (uint16_t)d->llq_descs_before_hdr;
 		l->stride_supported = EIF_LLQ_STRIDE_SINGLE | EIF_LLQ_STRIDE_MULTI;
 		l->stride_enabled = d->llq_stride;
-		/* no accelerated mode requirements (meta caching, TX burst limit) */
+		l->accel_flags = llq_accel_supported(p);
+		l->accel_max_tx_burst = p->llq_tx_burst;
 		return EIF_ST_SUCCESS;
 	}
 	case EIF_FEAT_MTU:
@@ -535,10 +543,15 @@ static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c)
 			return EIF_ST_ILLEGAL_PARAM;
 		}
 		d->llq_stride = l->stride_enabled;
-		log_trace(d->name, "LLQ: %u-byte entries, %u descriptors before the header, %s",
+		/* a driver may ask for more than is offered (upstream Linux asks
+		 * for both); what it gets is what both sides have */
+		d->llq_accel = l->accel_flags & llq_accel_supported(d->prof);
+		log_trace(d->name, "LLQ: %u-byte entries, %u descriptors before the header, %s%s%s",
 			  d->llq_entry_size, d->llq_descs_before_hdr,
 			  d->llq_stride == EIF_LLQ_STRIDE_SINGLE ? "single descriptor per entry" :
-			  "multiple descriptors per entry");
+			  "multiple descriptors per entry",
+			  d->llq_accel & EIF_LLQ_ACCEL_NO_META_CACHING ? ", no meta caching" : "",
+			  d->llq_accel & EIF_LLQ_ACCEL_TX_BURST ? ", TX burst limit" : "");
 		return EIF_ST_SUCCESS;
 	}
 	default:

@@ -101,6 +101,7 @@ static void core_reset(struct ena_dev *d)
 	d->llq_entry_size = 128;
 	d->llq_descs_before_hdr = 2;
 	d->llq_stride = EIF_LLQ_STRIDE_MULTI;
+	d->llq_accel = 0;
 	d->host_info_addr = d->debug_area_addr = 0;
 	d->debug_area_size = 0;
 	ena_rss_defaults(d);
@@ -449,7 +450,7 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	C(tx_csum_offload);
 	C(rx_frames); C(rx_bytes); C(rx_no_buf); C(rx_no_queue); C(rx_link_down);
 	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
-	C(irqs_lost); C(chaos);
+	C(irqs_lost); C(chaos); C(llq_burst_exceeded);
 	/* a recovery is two resets: the reason, then the new init's "normal" */
 	for (i = 0, total = 0; i < 256; i++) {
 		total += d->resets_by_reason[i];

@@ -476,6 +476,11 @@ struct eif_f_hw_hints {
 	uint16_t rsvd[8];
 };
 
+/* LLQ accelerated mode: what the device requires of a driver using it */
+#define EIF_LLQ_ACCEL_NO_META_CACHING	EIF_BIT(0)	/* a meta descriptor per packet */
+#define EIF_LLQ_ACCEL_TX_BURST		EIF_BIT(1)	/* at most accel_max_tx_burst bytes
+							 * of entries per doorbell */
+
 struct eif_f_llq {
 	uint32_t max_llq_num;
 	uint32_t max_llq_depth;
@@ -488,7 +493,7 @@ struct eif_f_llq {
 	uint16_t stride_supported;
 	uint16_t stride_enabled;
 	uint32_t rsvd;
-	uint16_t accel_flags;		/* get: supported, set: enabled */
+	uint16_t accel_flags;		/* EIF_LLQ_ACCEL_*; get: supported, set: enabled */
 	uint16_t accel_max_tx_burst;	/* get only */
 	uint32_t accel_rsvd;
 };

@@ -457,8 +457,11 @@ static bool read_desc(struct ena_dev *d, struct ena_io_sq *sq, uint16_t idx, voi
 static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_tx_desc *t,
 		      unsigned int nd, const uint8_t *push, uint32_t push_max)
 {
+	/* accelerated LLQ: the device keeps no meta descriptor between packets */
+	bool caching = !(sq->placement == EIF_PLACEMENT_DEV &&
+			 (d->llq_accel & EIF_LLQ_ACCEL_NO_META_CACHING));
 	bool have_buf = false, comp_req = false, drop = false;
-	struct ena_tx_meta meta = sq->meta;
+	struct ena_tx_meta meta = caching ? sq->meta : (struct ena_tx_meta){ 0 };
 	uint32_t meta_ctrl = 0, hdr_len = 0;
 	uint16_t req_id = 0, nbufs = 0;
 	size_t len = 0;
@@ -474,7 +477,7 @@ static void tx_finish(struct ena_dev *d, struct ena_io_sq *sq, const struct eif_
 			meta.l3_len = (uint8_t)EIF_TXM_L3_HDR_LEN(t[i].addr_lo);
 			meta.l3_off = (uint8_t)EIF_TXM_L3_HDR_OFF(t[i].addr_lo);
 			meta.l4_words = (uint8_t)EIF_TXM_L4_HDR_WORDS(t[i].addr_lo);
-			if (t[i].len_ctrl & EIF_TXM_META_STORE)
+			if (caching && (t[i].len_ctrl & EIF_TXM_META_STORE))
 				sq->meta = meta;
 			comp_req |= !!(t[i].len_ctrl & EIF_TX_COMP_REQ);
 			if (have_buf && !drop) {
@@ -690,6 +693,16 @@ void ena_io_sq_doorbell(struct ena_dev *d, struct ena_io_sq *sq, uint32_t val)
 		sq->warned = true;
 		sq->bad_descs++;
 		return;
+	}
+	if (sq->placement == EIF_PLACEMENT_DEV && (d->llq_accel & EIF_LLQ_ACCEL_TX_BURST) &&
+	    (uint16_t)(tail - sq->tail) > d->prof->llq_tx_burst / d->llq_entry_size) {
+		/* the entries are still taken: the count tells a driver's bug */
+		d->m.llq_burst_exceeded++;
+		if (!sq->warned)
+			log_warn(d->name, "TX SQ %u: %u LLQ entries in one doorbell, the burst "
+				 "allows %u (logged once per queue)", sq->idx,
+				 (uint16_t)(tail - sq->tail), d->prof->llq_tx_burst / d->llq_entry_size);
+		sq->warned = true;
 	}
 	sq->tail = tail;
 	if (sq->dir == EIF_DIR_TX && (d->dev_sts & EIF_DEV_STS_READY) &&

@@ -174,6 +174,7 @@ struct ena_dev {
 			 tx_csum_offload;
 		uint64_t rx_frames, rx_bytes, rx_no_buf, rx_no_queue, rx_link_down,
 			 rx_bad_desc, rx_too_big, rx_csum_bad;
+		uint64_t llq_burst_exceeded;	/* doorbells after more entries than allowed */
 		uint64_t irqs, irqs_masked, irqs_lost;
 		uint64_t chaos;			/* entries garbled */
 	} m;
@@ -184,6 +185,7 @@ struct ena_dev {
 	uint32_t llq_entry_size;	/* bytes: 128, 192 or 256 */
 	uint32_t llq_descs_before_hdr;
 	uint16_t llq_stride;		/* EIF_LLQ_STRIDE_* */
+	uint16_t llq_accel;		/* EIF_LLQ_ACCEL_* the driver enabled */
 	uint32_t llq_max_depth;
 };
 

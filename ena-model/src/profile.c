@@ -21,6 +21,9 @@ void profile_defaults(struct ena_profile *p)
 	p->readless = true;
 	p->msix_vectors = 9;
 	p->llq_bar_size = 1u << 20;
+	/* accelerated LLQ, as Nitro devices ask for it */
+	p->llq_no_meta_caching = true;
+	p->llq_tx_burst = 4096;
 
 	memcpy(p->mac, mac, sizeof(mac));
 	p->max_mtu = 9216;
@@ -180,6 +183,8 @@ static const struct key_desc keys[] = {
 	{ "msix_vectors", K_UINT, F(msix_vectors), 129, "MSI-X vectors (1 management + 1 per queue pair)" },
 	{ "llq_bar_size", K_U32, F(llq_bar_size), 1u << 30, "BAR2 (LLQ memory) size in bytes, power of 2 >= 4096, 0: none" },
 	{ "llq", K_BOOL, F(llq), 1, "advertise LLQ: TX descriptors and headers pushed into BAR2 (needs llq_bar_size)" },
+	{ "llq_no_meta_caching", K_BOOL, F(llq_no_meta_caching), 1, "LLQ accelerated mode: the driver must send a meta descriptor with every packet (the device keeps none)" },
+	{ "llq_tx_burst", K_U16, F(llq_tx_burst), 0xffff, "LLQ accelerated mode: at most this many bytes of LLQ entries per doorbell (0: no limit)" },
 	{ "max_mtu", K_U32, F(max_mtu), 65535, "device max MTU (without L2 header)" },
 	{ "impl_id", K_U32, F(impl_id), 0xffffffffu, "device attributes impl_id" },
 	{ "device_version", K_U32, F(device_version), 0xffffffffu, "device attributes device_version" },

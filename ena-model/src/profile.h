@@ -21,6 +21,10 @@ struct ena_profile {
 	unsigned int msix_vectors;	/* 1 management + 1 per IO queue pair */
 	uint32_t llq_bar_size;		/* BAR2 size, 0: no BAR2 */
 	bool llq;			/* advertise LLQ (needs BAR2) */
+	/* LLQ accelerated mode: a meta descriptor with every packet, and at
+	 * most llq_tx_burst bytes of entries per doorbell (0: no limit) */
+	bool llq_no_meta_caching;
+	uint16_t llq_tx_burst;
 
 	/* device attributes */
 	uint8_t mac[6];

@@ -2201,6 +2201,11 @@ static struct eif_tx_desc *llq_desc(struct llq_writer *w)
 	return t;
 }
 
+/* set to write the next packets' entries without ringing the doorbell */
+static bool g_llq_hold_db;
+/* meta_ctrl offload bits for the first buffer of the next llq_send()s */
+static uint32_t g_llq_offload;
+
 /* push = header bytes pushed into the entry; bufs = the rest */
 static void llq_send(struct llq_writer *w, const uint8_t *push, uint32_t push_len,
 		     const struct txbuf *b, unsigned int nb, uint16_t req_id, const uint32_t *meta)
@@ -2229,7 +2234,7 @@ static void llq_send(struct llq_writer *w, const uint8_t *push, uint32_t push_le
 		}
 		if (i == 0) {
 			t->len_ctrl |= (meta ? 0 : EIF_TX_FIRST) | EIF_TX_COMP_REQ;
-			t->meta_ctrl = (uint32_t)req_id << 22;
+			t->meta_ctrl = (uint32_t)req_id << 22 | g_llq_offload;
 			t->addr_hi_hdr = push_len << 24;
 		}
 		if (i + 1 == (nb ? nb : 1))
@@ -2238,7 +2243,8 @@ static void llq_send(struct llq_writer *w, const uint8_t *push, uint32_t push_le
 		t->addr_hi_hdr |= (uint32_t)(a >> 32) & 0xffff;
 	}
 	llq_flush(w);
-	vuc_bar_write32(&w->io->d.c, 0, w->io->q[w->q].tx_db, w->tail);
+	if (!g_llq_hold_db)
+		vuc_bar_write32(&w->io->d.c, 0, w->io->q[w->q].tx_db, w->tail);
 }
 
 static void llq_case(uint32_t esz)
@@ -2316,6 +2322,85 @@ out:
 	io_close(&io);
 }
 
+/*
+ * Accelerated LLQ (offered by default): the device keeps no meta
+ * descriptor between packets, so an offload without its own meta
+ * descriptor is malformed; more entries than the TX burst allows before
+ * one doorbell are counted (and still sent). Without accelerated mode the
+ * stored meta descriptor applies.
+ */
+static void llq_accel_case(bool accel)
+{
+	static const char *const on[] = { "--set", "llq=on", NULL };
+	static const char *const off[] = { "--set", "llq=on", "--set", "llq_tx_burst=0",
+					   "--set", "llq_no_meta_caching=off", NULL };
+	const uint32_t udp_csum = EIF_L3_IPV4 | EIF_L4_UDP << 8 | EIF_TX_L4_CSUM_EN |
+				  EIF_TX_L4_CSUM_PARTIAL;
+	uint32_t meta[2] = { 0, 20 | 14 << 8 };
+	uint8_t f[2048], got[2048];
+	struct eif_acq_entry r;
+	struct llq_writer w;
+	struct io io;
+	unsigned int i;
+	size_t len;
+	int n;
+
+	g_llq_entry = 128;
+	REQUIRE(!io_open(&io, 1, true, accel ? on : off));
+	REQUIRE(!drv_get_feature(&io.d, EIF_FEAT_LLQ, 0, 0, 0, &r));
+	CHECK_EQ(r.u.llq.accel_flags, accel ? EIF_LLQ_ACCEL_NO_META_CACHING |
+		 EIF_LLQ_ACCEL_TX_BURST : 0);
+	CHECK_EQ(r.u.llq.accel_max_tx_burst, accel ? 4096 : 0);
+	memset(&w, 0, sizeof(w));
+	w.io = &io;
+	w.esz = 128;
+	w.phase = 1;
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 400, 2);
+	/* an offload with its meta descriptor, then one without */
+	g_llq_offload = udp_csum;
+	llq_send(&w, f, 42, &(struct txbuf){ f + 42, (uint32_t)len - 42, 0 }, 1, 1, meta);
+	g_llq_offload = 0;
+	n = wire_recv(&io, got, sizeof(got), 2000);
+	CHECK(n == (int)len && csums_ok(got, len));
+	CHECK_EQ(tx_comp(&io, 0, 1000), 1);
+	g_llq_offload = udp_csum;
+	llq_send(&w, f, 42, &(struct txbuf){ f + 42, (uint32_t)len - 42, 0 }, 1, 2, NULL);
+	g_llq_offload = 0;
+	CHECK_EQ(tx_comp(&io, 0, 1000), 2);
+	n = wire_recv(&io, got, sizeof(got), accel ? 200 : 2000);
+	if (accel) {
+		CHECK(n < 0);
+		CHECK_EQ(counter(&io, "tx_bad_desc"), 1);
+	} else {
+		CHECK(n == (int)len && csums_ok(got, len));
+	}
+	/* 33 one-entry packets, one doorbell: the burst allows 4096 / 128 */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 20, 1);
+	g_llq_hold_db = true;
+	for (i = 0; i < 33; i++)
+		llq_send(&w, f, (uint32_t)len, NULL, 0, (uint16_t)(3 + i), NULL);
+	g_llq_hold_db = false;
+	vuc_bar_write32(&io.d.c, 0, io.q[0].tx_db, w.tail);
+	for (i = 0; i < 33; i++)
+		CHECK_EQ(tx_comp(&io, 0, 1000), (int)(3 + i));
+	CHECK_EQ(counter(&io, "llq_burst_exceeded"), accel ? 1 : 0);
+out:
+	g_llq_hold_db = false;
+	g_llq_offload = 0;
+	g_llq_entry = 0;
+	io_close(&io);
+}
+
+static void t_llq_accel(void)
+{
+	llq_accel_case(true);
+}
+
+static void t_llq_no_accel(void)
+{
+	llq_accel_case(false);
+}
+
 static void t_llq_128(void)
 {
 	llq_case(128);
@@ -2365,5 +2450,7 @@ int main(void)
 	RUN(t_eni_linklocal);
 	RUN(t_llq_128);
 	RUN(t_llq_256);
+	RUN(t_llq_accel);
+	RUN(t_llq_no_accel);
 	return h_finish();
 }
