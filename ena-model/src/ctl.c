@@ -45,12 +45,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "ena_eni.h"
 #include "ena_if.h"
+#include "ena_phc.h"
 #include "log.h"
 #include "net.h"
 
@@ -67,6 +67,24 @@ static const char help_text[] =
 	"  chaos PPM [SEED]\n"
 	"  allowance pps|bw-in|bw-out|conntrack|linklocal N\n  counters\n  clock\n"
 	"  log error|warn|info|trace|regs\n  mark TEXT\n  help\n";
+
+/*
+ * tok as a number of at most max (base 0: 0x.. and 0.. too); false, with
+ * the error reply in out, if it is not one. strtoul() takes "-1" as a huge
+ * number and wraps longer negative ones, so a sign is refused outright.
+ */
+static bool ctl_number(const char *tok, int base, unsigned long max, unsigned long *v,
+		       char *out, size_t outlen)
+{
+	char *end = NULL;
+
+	*v = strtoul(tok, &end, base);
+	if (*end || tok[0] == '-' || *v > max) {
+		snprintf(out, outlen, "error: bad number '%s'\n", tok);
+		return false;
+	}
+	return true;
+}
 
 static const char *const log_level_names[] = {
 	[LOG_ERR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info",
@@ -156,15 +174,9 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		return;
 	} else if (!strcmp(tok[0], "tx-comp")) {
 		unsigned long v = 0;
-		char *end = NULL;
 
-		if (nt > 2) {
-			v = strtoul(tok[2], &end, 10);
-			if (*end || v > 0xffffffffu) {
-				snprintf(out, outlen, "error: bad number '%s'\n", tok[2]);
-				return;
-			}
-		}
+		if (nt > 2 && !ctl_number(tok[2], 10, 0xffffffffu, &v, out, outlen))
+			return;
 		if (!strcmp(ARG(1), "drop") && nt == 3) {
 			for (i = first; i < last; i++)
 				ena_dev_tx_comp_fault(c->devs[i], (uint32_t)v, 0);
@@ -187,15 +199,9 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 			snprintf(out, outlen, "error: no fault '%s'\n", tok[1]);
 			return;
 		}
-		for (k = 2; k < nt; k++) {
-			char *end = NULL;
-
-			v[k - 2] = strtoul(tok[k], &end, 0);
-			if (*end || v[k - 2] > 0xffffffffu) {
-				snprintf(out, outlen, "error: bad number '%s'\n", tok[k]);
+		for (k = 2; k < nt; k++)
+			if (!ctl_number(tok[k], 0, 0xffffffffu, &v[k - 2], out, outlen))
 				return;
-			}
-		}
 		/* irq-loss takes its duration first; the others a count, then ARG */
 		if (f == ENA_FAULT_IRQ_LOSS) {
 			v[1] = v[0];
@@ -207,25 +213,17 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		unsigned long v[2] = { 0, 1 };
 		unsigned int k;
 
-		for (k = 1; k < nt; k++) {
-			char *end = NULL;
-
-			v[k - 1] = strtoul(tok[k], &end, 0);
-			if (*end || v[k - 1] > (k == 1 ? 1000000ul : 0xffffffffu)) {
-				snprintf(out, outlen, "error: bad number '%s'\n", tok[k]);
+		for (k = 1; k < nt; k++)
+			if (!ctl_number(tok[k], 0, k == 1 ? 1000000ul : 0xffffffffu, &v[k - 1],
+					out, outlen))
 				return;
-			}
-		}
 		for (i = first; i < last; i++)
 			ena_dev_chaos(c->devs[i], (uint32_t)v[0], (uint32_t)v[1]);
 	} else if (!strcmp(tok[0], "allowance") && nt == 3) {
-		char *end = NULL;
-		unsigned long v = strtoul(tok[2], &end, 0);
+		unsigned long v;
 
-		if (*end || tok[2][0] == '-' || v > 0xffffffffu) {
-			snprintf(out, outlen, "error: bad number '%s'\n", tok[2]);
+		if (!ctl_number(tok[2], 0, 0xffffffffu, &v, out, outlen))
 			return;
-		}
 		for (i = first; i < last; i++) {
 			if (!ena_dev_set_allowance(c->devs[i], tok[1], (uint32_t)v)) {
 				snprintf(out, outlen, "error: allowance pps|bw-in|bw-out|"
@@ -245,12 +243,7 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 	} else if (!strcmp(tok[0], "mark") && nt > 1) {
 		/* nothing to do: the log line below is the mark */
 	} else if (!strcmp(tok[0], "clock") && nt == 1) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		snprintf(out, outlen, "ok\nrealtime_ns=%llu\n",
-			 (unsigned long long)now.tv_sec * 1000000000ull +
-			 (unsigned long long)now.tv_nsec);
+		snprintf(out, outlen, "ok\nrealtime_ns=%llu\n", (unsigned long long)ena_phc_now_ns());
 		return;
 	} else if (!strcmp(tok[0], "counters") || !strcmp(tok[0], "stats")) {
 		n = (size_t)snprintf(out, outlen, "ok\n");

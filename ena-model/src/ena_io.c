@@ -694,15 +694,19 @@ void ena_io_sq_doorbell(struct ena_dev *d, struct ena_io_sq *sq, uint32_t val)
 		sq->bad_descs++;
 		return;
 	}
-	if (sq->placement == EIF_PLACEMENT_DEV && (d->llq_accel & EIF_LLQ_ACCEL_TX_BURST) &&
-	    (uint16_t)(tail - sq->tail) > d->prof->llq_tx_burst / d->llq_entry_size) {
-		/* the entries are still taken: the count tells a driver's bug */
-		d->m.llq_burst_exceeded++;
-		if (!sq->warned)
-			log_warn(d->name, "TX SQ %u: %u LLQ entries in one doorbell, the burst "
-				 "allows %u (logged once per queue)", sq->idx,
-				 (uint16_t)(tail - sq->tail), d->prof->llq_tx_burst / d->llq_entry_size);
-		sq->warned = true;
+	if (sq->placement == EIF_PLACEMENT_DEV && (d->llq_accel & EIF_LLQ_ACCEL_TX_BURST)) {
+		uint16_t entries = (uint16_t)(tail - sq->tail);
+		uint32_t burst = d->prof->llq_tx_burst / d->llq_entry_size;
+
+		if (entries > burst) {
+			/* the entries are still taken: the count tells a driver's bug */
+			d->m.llq_burst_exceeded++;
+			if (!sq->warned)
+				log_warn(d->name, "TX SQ %u: %u LLQ entries in one doorbell, the "
+					 "burst allows %u (logged once per queue)", sq->idx, entries,
+					 burst);
+			sq->warned = true;
+		}
 	}
 	sq->tail = tail;
 	if (sq->dir == EIF_DIR_TX && (d->dev_sts & EIF_DEV_STS_READY) &&

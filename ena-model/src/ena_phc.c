@@ -15,6 +15,14 @@
 /* the error bound answered when the host clock is not synchronised */
 #define PHC_UNSYNCED_BOUND_NS	100000u
 
+uint64_t ena_phc_now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 void ena_phc_get(const struct ena_dev *d, struct eif_f_phc *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -63,10 +71,10 @@ static bool host_error_bound(const struct ena_dev *d, uint32_t *bound)
 void ena_phc_doorbell(struct ena_dev *d, uint32_t val)
 {
 	struct eif_phc_resp r;
-	struct timespec now;
 	uint16_t req_id = (uint16_t)EIF_PHC_DB_REQ_ID(val);
 
-	if (!(d->supported_features & EIF_BIT(EIF_FEAT_PHC_CONFIG)) || !d->phc.out_addr) {
+	/* (only SET, which needs the feature offered, gives a buffer) */
+	if (!d->phc.out_addr) {
 		d->phc.unconfigured++;
 		if (!d->phc.warned)
 			log_warn(d->name, "PHC doorbell %u before a response buffer was set",
@@ -79,8 +87,7 @@ void ena_phc_doorbell(struct ena_dev *d, uint32_t val)
 		return;
 	}
 	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_REALTIME, &now);
-	r.timestamp_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	r.timestamp_ns = ena_phc_now_ns();
 	if (!host_error_bound(d, &r.error_bound_ns))
 		r.error_flags |= EIF_PHC_ERR_BOUND;
 	if (ena_fault_hit(d, ENA_FAULT_PHC_ERROR))

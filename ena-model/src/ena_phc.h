@@ -23,6 +23,8 @@ struct ena_phc {
 	bool warned;			/* a doorbell without a buffer was logged */
 };
 
+/* the clock the PHC reads: the host's CLOCK_REALTIME, in ns */
+uint64_t ena_phc_now_ns(void);
 /* GET_FEATURE PHC: version, doorbell and timeouts */
 void ena_phc_get(const struct ena_dev *d, struct eif_f_phc *f);
 /* SET_FEATURE PHC: the response buffer; an admin status */
