@@ -11,14 +11,13 @@ frame counters against the traffic sent, and EC2's allowances set low on
 the model's wire (the ENI statistics the driver shows must move).
 """
 
-import json
 import os
 import socket
 import time
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
-from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv, cmd, defer
-from lab_lib import require_ena, stats, ping, wait_ping, RemoteSender
+from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv, defer
+from lab_lib import require_ena, stats, ping, wait_ping, Iperf3, RemoteSender
 
 TRACEFS = "/sys/kernel/tracing"
 
@@ -196,21 +195,6 @@ def _eni_stat(cfg, name):
     return st[name]
 
 
-def _iperf3(cfg, secs):
-    """One iperf3 TCP run to the peer, secs long: its JSON report, or None."""
-    cfg.require_cmd("iperf3", remote=True)
-    port = 5301 + (os.getpid() % 1000)
-    server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
-    time.sleep(1)
-    client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} -J "
-                 "--connect-timeout 10000", fail=False, timeout=secs + 60)
-    server.process(terminate=server.proc.poll() is None, fail=False)
-    try:
-        return json.loads(client.stdout)
-    except json.JSONDecodeError:
-        return None
-
-
 def _allowance(cfg, kind, value, stat):
     """Set an ENI allowance on the model until the case ends; stat's value before."""
     ctl = require_ena(cfg, model=True)
@@ -227,7 +211,7 @@ BW_OUT_MBPS = 40
 def allowance_bw_out(cfg):
     """Outbound bandwidth allowance 40 Mb/s: iperf3 is held to it, bw_out_allowance_exceeded moves."""
     _, before = _allowance(cfg, "bw-out", BW_OUT_MBPS, "bw_out_allowance_exceeded")
-    report = _iperf3(cfg, 4)
+    report = Iperf3(cfg, 4, bidir=False).finish()
     ksft_true(report is not None, "iperf3 failed through the allowance")
     if report is None:
         return

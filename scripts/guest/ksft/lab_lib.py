@@ -19,7 +19,7 @@ import socket
 import subprocess
 import time
 
-from lib.py import KsftFailEx, KsftSkipEx, cmd, ethtool, ip
+from lib.py import ksft_eq, ksft_true, KsftFailEx, KsftSkipEx, cmd, ethtool, ip
 
 CTL_DEFAULT = "/dev/virtio-ports/org.ena-lab.ctl"
 
@@ -229,6 +229,53 @@ class RemoteSender:
         for sock in self.socks.values():
             sock.close()
         self.socks = {}
+
+
+class Iperf3:
+    """
+    iperf3 TCP between local and remote, secs long, in the background: both
+    ways, or with bidir=False from local to remote only.
+    """
+
+    def __init__(self, cfg, secs, bidir=True):
+        cfg.require_cmd("iperf3", remote=True)
+        self.secs = secs
+        port = 5201 + (os.getpid() % 1000)
+        self.server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
+        time.sleep(1)
+        # the server in the remote namespace may take a moment to listen
+        self.client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} "
+                          f"{'--bidir ' if bidir else ''}-J --connect-timeout 10000",
+                          background=True)
+        self.start = time.monotonic()
+
+    def running(self):
+        return self.client.proc.poll() is None
+
+    def finish(self):
+        """Wait for the end; iperf3's JSON report, or None if it failed."""
+        self.client.process(terminate=False, fail=False, timeout=self.secs + 90)
+        self.server.process(terminate=self.server.proc.poll() is None, fail=False)
+        ksft_eq(self.client.ret, 0, f"iperf3 failed: {self.client.stdout[-500:]}"
+                f"{self.client.stderr[-500:]}")
+        try:
+            return json.loads(self.client.stdout)
+        except json.JSONDecodeError:
+            return None
+
+    def check_tail(self, report, last=2):
+        """Both directions carried data in each of the report's last seconds."""
+        ksft_true(report is not None, "no JSON report from iperf3")
+        if report is None:
+            return
+        tail = report["intervals"][-last:]
+        ksft_eq(len(tail), last, "iperf3 intervals")
+        for iv in tail:
+            sent = iv["sum"]["bytes"]
+            back = iv["sum_bidir_reverse"]["bytes"]
+            ksft_true(sent > 0 and back > 0,
+                      f"no traffic one way at {iv['sum']['start']:.0f} s: "
+                      f"local->remote {sent} B, remote->local {back} B")
 
 
 class ModelCtl:

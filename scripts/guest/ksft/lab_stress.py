@@ -14,7 +14,6 @@ The counts are small by default; with LAB_FULL=1 in the environment
 reloaded 50 times.
 """
 
-import json
 import os
 import time
 
@@ -22,6 +21,7 @@ from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_ge, ksft_true
 from lib.py import ksft_disruptive, KsftSkipEx, NetDrvEpEnv, cmd, defer, ethtool, ip
 from lab_lib import require_ena, ping, wait_ping, channels
 from lab_lib import dmesg_lines, dmesg_since, splat, model_resets, wait_fault_reset
+from lab_lib import Iperf3
 
 FULL = os.environ.get("LAB_FULL") == "1"
 # traffic must flow again this long after a reset or a module load
@@ -33,49 +33,6 @@ INVALID_TX_REQ_ID = 5
 def _no_splat(mark):
     bad = splat(dmesg_since(mark))
     ksft_true(bad is None, f"kernel log has a {bad}")
-
-
-class Iperf3:
-    """iperf3 both ways between local and remote, secs long, in the background."""
-
-    def __init__(self, cfg, secs):
-        cfg.require_cmd("iperf3", remote=True)
-        self.secs = secs
-        port = 5201 + (os.getpid() % 1000)
-        self.server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
-        time.sleep(1)
-        # the server in the remote namespace may take a moment to listen
-        self.client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} "
-                          "--bidir -J --connect-timeout 10000", background=True)
-        self.start = time.monotonic()
-
-    def running(self):
-        return self.client.proc.poll() is None
-
-    def finish(self):
-        """Wait for the end; iperf3's JSON report, or None if it failed."""
-        self.client.process(terminate=False, fail=False, timeout=self.secs + 90)
-        self.server.process(terminate=self.server.proc.poll() is None, fail=False)
-        ksft_eq(self.client.ret, 0, f"iperf3 failed: {self.client.stdout[-500:]}"
-                f"{self.client.stderr[-500:]}")
-        try:
-            return json.loads(self.client.stdout)
-        except json.JSONDecodeError:
-            return None
-
-    def check_tail(self, report, last=2):
-        """Both directions carried data in each of the report's last seconds."""
-        ksft_true(report is not None, "no JSON report from iperf3")
-        if report is None:
-            return
-        tail = report["intervals"][-last:]
-        ksft_eq(len(tail), last, "iperf3 intervals")
-        for iv in tail:
-            sent = iv["sum"]["bytes"]
-            back = iv["sum_bidir_reverse"]["bytes"]
-            ksft_true(sent > 0 and back > 0,
-                      f"no traffic one way at {iv['sum']['start']:.0f} s: "
-                      f"local->remote {sent} B, remote->local {back} B")
 
 
 @ksft_disruptive
