@@ -194,6 +194,46 @@ static void admin_seeds(void)
 	op_admin(&b, &c);
 	save("admin", "queues", &b);
 
+	/* flow steering: a rule added (from a control buffer), one removed, all
+	 * removed; fragment bypass on; LLQ version 1 read */
+	b.n = 0;
+	{
+		struct eif_flow_rule rule;
+		struct eif_f_flow_steering fs;
+
+		memset(&rule, 0, sizeof(rule));
+		rule.dst_port[1] = 80;
+		rule.dst_port_mask[0] = rule.dst_port_mask[1] = 0xff;
+		op_mem(&b, FZ_BUFFERS, &rule, sizeof(rule));
+		memset(&fs, 0, sizeof(fs));
+		fs.action = EIF_FLOW_ADD;
+		fs.type = EIF_FLOW_IPV4_TCP;
+		fs.location = EIF_FLOW_ANY_LOCATION;
+		c = cmd(EIF_OP_SET_FEATURE);
+		c.hdr.flags = EIF_AQ_FLAG_CTRL_INDIRECT;
+		c.u.feature.feat.feature_id = EIF_FEAT_FLOW_STEERING;
+		ctrl_buf(&c.u.feature.cb, FZ_BUFFERS, sizeof(rule));
+		memcpy(c.u.feature.data, &fs, sizeof(fs));
+		op_admin(&b, &c);
+		fs.action = EIF_FLOW_REMOVE;
+		fs.location = 0;
+		c = cmd(EIF_OP_SET_FEATURE);
+		c.u.feature.feat.feature_id = EIF_FEAT_FLOW_STEERING;
+		memcpy(c.u.feature.data, &fs, sizeof(fs));
+		op_admin(&b, &c);
+		fs.action = EIF_FLOW_REMOVE_ALL;
+		memcpy(c.u.feature.data, &fs, sizeof(fs));
+		op_admin(&b, &c);
+	}
+	c = cmd(EIF_OP_SET_FEATURE);
+	c.u.feature.feat.feature_id = EIF_FEAT_FRAG_BYPASS;
+	c.u.feature.data[0] = 1;
+	op_admin(&b, &c);
+	c = get_feature(EIF_FEAT_LLQ);
+	c.u.feature.feat.version = EIF_LLQ_VERSION;
+	op_admin(&b, &c);
+	save("admin", "flow-steering", &b);
+
 	/* AENQ events, a readless read, a reset with a reason */
 	b.n = 0;
 	op_event(&b, FZ_EV_KEEPALIVE, 0);

@@ -26,9 +26,10 @@
  *                           admin-stall until cleared or reset;
  *                           irq-loss [MS]; clear
  *   chaos PPM [SEED]        garble PPM per million of the entries written
- *   allowance pps|bw-in|bw-out|conntrack|linklocal N
+ *   allowance pps|bw-in|bw-out|conntrack|linklocal|frag N
  *                           an ENI allowance from now on (packets/s, Mb/s,
- *                           connections, packets/s; 0: unlimited)
+ *                           connections, packets/s, sent fragments/s;
+ *                           0: unlimited)
  *   counters                the model's counters, key=value
  *   clock                   the host's CLOCK_REALTIME (the PHC's clock), in ns
  *   log error|warn|info|trace|regs
@@ -65,7 +66,7 @@ static const char help_text[] =
 	"        rx-bad-len|rx-too-many|rx-bad-first|phc-stall|phc-error [N [ARG]] |\n"
 	"        irq-loss [MS] | clear\n"
 	"  chaos PPM [SEED]\n"
-	"  allowance pps|bw-in|bw-out|conntrack|linklocal N\n  counters\n  clock\n"
+	"  allowance pps|bw-in|bw-out|conntrack|linklocal|frag N\n  counters\n  clock\n"
 	"  log error|warn|info|trace|regs\n  mark TEXT\n  help\n";
 
 /*
@@ -227,7 +228,7 @@ void ctl_command(struct ctl *c, const char *line, char *out, size_t outlen)
 		for (i = first; i < last; i++) {
 			if (!ena_dev_set_allowance(c->devs[i], tok[1], (uint32_t)v)) {
 				snprintf(out, outlen, "error: allowance pps|bw-in|bw-out|"
-					 "conntrack (at most %u)|linklocal N\n", ENA_ENI_MAX_FLOWS);
+					 "conntrack (at most %u)|linklocal|frag N\n", ENA_ENI_MAX_FLOWS);
 				return;
 			}
 		}

@@ -41,6 +41,7 @@ static const char *feat_name(unsigned int f)
 	case EIF_FEAT_EXTRA_PROPS_STRINGS: return "extra properties strings";
 	case EIF_FEAT_EXTRA_PROPS_FLAGS: return "extra properties flags";
 	case EIF_FEAT_MAX_QUEUES_EXT: return "max queues ext";
+	case EIF_FEAT_FRAG_BYPASS: return "fragment bypass";
 	case EIF_FEAT_RSS_HASH_FUNCTION: return "RSS hash function";
 	case EIF_FEAT_STATELESS_OFFLOAD: return "stateless offload";
 	case EIF_FEAT_RSS_INDIRECTION_TABLE: return "RSS indirection table";
@@ -51,6 +52,7 @@ static const char *feat_name(unsigned int f)
 	case EIF_FEAT_LINK_CONFIG: return "link config";
 	case EIF_FEAT_HOST_ATTR_CONFIG: return "host attributes";
 	case EIF_FEAT_PHC_CONFIG: return "PHC config";
+	case EIF_FEAT_FLOW_STEERING: return "flow steering";
 	default: return "unknown feature";
 	}
 }
@@ -110,6 +112,12 @@ static uint16_t llq_accel_supported(const struct ena_profile *p)
 {
 	return (p->llq_no_meta_caching ? EIF_LLQ_ACCEL_NO_META_CACHING : 0) |
 	       (p->llq_tx_burst ? EIF_LLQ_ACCEL_TX_BURST : 0);
+}
+
+static uint8_t llq_entry_bit(uint32_t bytes)
+{
+	return bytes == 256 ? EIF_LLQ_ENTRY_256 : bytes == 192 ? EIF_LLQ_ENTRY_192 :
+	       EIF_LLQ_ENTRY_128;
 }
 
 static bool feature_supported(const struct ena_dev *d, unsigned int id)
@@ -187,6 +195,8 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		a->phys_addr_width = p->dma_width;
 		a->virt_addr_width = 48;
 		memcpy(a->mac, d->mac, sizeof(a->mac));
+		if (feature_supported(d, EIF_FEAT_FLOW_STEERING))
+			a->flow_steering_max_entries = d->flow.size;
 		a->max_mtu = p->max_mtu;
 		return EIF_ST_SUCCESS;
 	}
@@ -250,17 +260,24 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		l->header_location_supported = EIF_LLQ_HEADER_INLINE;
 		l->header_location_enabled = EIF_LLQ_HEADER_INLINE;
 		l->entry_size_supported = EIF_LLQ_ENTRY_128 | EIF_LLQ_ENTRY_192 | EIF_LLQ_ENTRY_256;
-		l->entry_size_enabled = d->llq_entry_size == 256 ? EIF_LLQ_ENTRY_256 :
-					d->llq_entry_size == 192 ? EIF_LLQ_ENTRY_192 :
-					EIF_LLQ_ENTRY_128;
+		l->entry_size_enabled = llq_entry_bit(d->llq_entry_size);
 		l->descs_before_header_supported = EIF_LLQ_DESCS_BEFORE_HDR_ALL;
 		l->descs_before_header_enabled = (uint16_t)d->llq_descs_before_hdr;
 		l->stride_supported = EIF_LLQ_STRIDE_SINGLE | EIF_LLQ_STRIDE_MULTI;
 		l->stride_enabled = d->llq_stride;
 		l->accel_flags = llq_accel_supported(p);
 		l->accel_max_tx_burst = p->llq_tx_burst;
+		/* the driver names the highest version it knows; 0 has no more */
+		if (f->feat.version >= EIF_LLQ_VERSION) {
+			l->version = EIF_LLQ_VERSION;
+			l->entry_size_recommended = llq_entry_bit(p->llq_entry_recommended);
+			l->max_wide_depth = (uint16_t)d->llq_max_wide_depth;
+		}
 		return EIF_ST_SUCCESS;
 	}
+	case EIF_FEAT_FRAG_BYPASS:
+		r->u.raw[0] = d->eni.frag_bypass;
+		return EIF_ST_SUCCESS;
 	case EIF_FEAT_MTU:
 		r->u.raw[0] = d->mtu;
 		return EIF_ST_SUCCESS;
@@ -385,6 +402,9 @@ static uint8_t set_host_attr(struct ena_dev *d, const struct eif_cmd_feature *f)
 		ena_dma_read(d, info, &hi, sizeof(hi));
 		if (info != d->host_info_addr)
 			log_host_info(d, &hi);
+		d->driver_features = hi.driver_features;
+	} else {
+		d->driver_features = 0;
 	}
 	if (h->debug_area_size) {
 		if (!ena_dma_ok(d, dbg, h->debug_area_size, false)) {
@@ -441,7 +461,33 @@ static uint8_t set_ind_table(struct ena_dev *d, const struct eif_aq_entry *c,
 	return EIF_ST_SUCCESS;
 }
 
-static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c)
+/* flow steering: the rule comes in the control buffer (ADD only) */
+static uint8_t set_flow_steering(struct ena_dev *d, const struct eif_aq_entry *c,
+				 const struct eif_cmd_feature *f, struct eif_acq_entry *r)
+{
+	const struct eif_f_flow_steering *req = (const struct eif_f_flow_steering *)f->data;
+	struct eif_flow_rule rule, *rp = NULL;
+	uint16_t at = 0;
+	uint64_t addr;
+	uint32_t len;
+	uint8_t st;
+
+	if (req->action == EIF_FLOW_ADD && ctrl_buf(c, &f->cb, &addr, &len)) {
+		if (len < sizeof(rule) || !ena_dma_read(d, addr, &rule, sizeof(rule)))
+			return EIF_ST_MALFORMED;
+		rp = &rule;
+	}
+	st = ena_flow_set(&d->flow, req, rp, d->prof->max_queues, &at);
+	if (st == EIF_ST_SUCCESS && req->action == EIF_FLOW_ADD) {
+		r->u.flow_location = at;
+		log_trace(d->name, "flow rule %u: type %u -> RX SQ %u", at, req->type,
+			  req->rx_queue);
+	}
+	return st;
+}
+
+static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c,
+			   struct eif_acq_entry *r)
 {
 	const struct eif_cmd_feature *f = &c->u.feature;
 	unsigned int id = f->feat.feature_id, i;
@@ -513,6 +559,17 @@ static uint8_t set_feature(struct ena_dev *d, const struct eif_aq_entry *c)
 		return set_ind_table(d, c, f);
 	case EIF_FEAT_PHC_CONFIG:
 		return ena_phc_set(d, (const struct eif_f_phc *)f->data);
+	case EIF_FEAT_FLOW_STEERING:
+		return set_flow_steering(d, c, f, r);
+	case EIF_FEAT_FRAG_BYPASS: {
+		const struct eif_f_frag_bypass *b = (const struct eif_f_frag_bypass *)f->data;
+
+		if (b->enable > 1)
+			return EIF_ST_ILLEGAL_PARAM;
+		d->eni.frag_bypass = b->enable;
+		log_trace(d->name, "fragment bypass %s", b->enable ? "on" : "off");
+		return EIF_ST_SUCCESS;
+	}
 	case EIF_FEAT_LLQ: {
 		const struct eif_f_llq *l = (const struct eif_f_llq *)f->data;
 		bool busy = false;
@@ -654,7 +711,8 @@ static uint8_t create_sq(struct ena_dev *d, const struct eif_aq_entry *c,
 	if (placement == EIF_PLACEMENT_DEV) {
 		if (dir != EIF_DIR_TX || !feature_supported(d, EIF_FEAT_LLQ))
 			return EIF_ST_ILLEGAL_PARAM;
-		max_depth = d->llq_max_depth;
+		/* what the queue's BAR2 slot holds with the configured entries */
+		max_depth = ena_llq_depth(d, d->llq_entry_size);
 	} else if (placement != EIF_PLACEMENT_HOST) {
 		return EIF_ST_ILLEGAL_PARAM;
 	}
@@ -694,8 +752,8 @@ static uint8_t create_sq(struct ena_dev *d, const struct eif_aq_entry *c,
 	ena_io_sq_created(d, sq);
 
 	if (placement == EIF_PLACEMENT_DEV) {
-		/* a fixed slot per queue, big enough for max depth x 256 bytes */
-		sq->llq_off = sq->idx * d->llq_max_depth * 256u;
+		/* a fixed slot per queue */
+		sq->llq_off = sq->idx * d->llq_slot;
 		r->u.create_sq.llq_desc_offset = sq->llq_off;
 		r->u.create_sq.llq_hdr_offset = 0;	/* inline headers */
 	}
@@ -913,7 +971,7 @@ static uint8_t execute(struct ena_dev *d, const struct eif_aq_entry *c,
 	case EIF_OP_GET_FEATURE:
 		return get_feature(d, c, r);
 	case EIF_OP_SET_FEATURE:
-		return set_feature(d, c);
+		return set_feature(d, c, r);
 	case EIF_OP_GET_STATS:
 		return get_stats(d, c, r);
 	default:

@@ -104,7 +104,10 @@ static void core_reset(struct ena_dev *d)
 	d->llq_accel = 0;
 	d->host_info_addr = d->debug_area_addr = 0;
 	d->debug_area_size = 0;
+	d->driver_features = 0;
 	ena_rss_defaults(d);
+	ena_flow_clear(&d->flow);
+	d->eni.frag_bypass = false;
 
 	memset(&d->stats, 0, sizeof(d->stats));
 	d->stats.rx_drops = d->prof->rx_drops;
@@ -450,7 +453,9 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 	C(tx_csum_offload);
 	C(rx_frames); C(rx_bytes); C(rx_no_buf); C(rx_no_queue); C(rx_link_down);
 	C(rx_bad_desc); C(rx_too_big); C(rx_csum_bad); C(irqs); C(irqs_masked);
-	C(irqs_lost); C(chaos); C(llq_burst_exceeded);
+	C(irqs_lost); C(chaos); C(llq_burst_exceeded); C(rx_flow_steered);
+	PUT("%s.flow_rules=%u\n", d->name, d->flow.n_used);
+	PUT("%s.frag_bypass=%s\n", d->name, d->eni.frag_bypass ? "on" : "off");
 	/* a recovery is two resets: the reason, then the new init's "normal" */
 	for (i = 0, total = 0; i < 256; i++) {
 		total += d->resets_by_reason[i];
@@ -511,6 +516,24 @@ size_t ena_dev_counters(struct ena_dev *d, char *buf, size_t len)
 /* life cycle                                                          */
 /* ------------------------------------------------------------------ */
 
+static uint32_t pow2_floor(uint32_t x)
+{
+	uint32_t p2 = 1;
+
+	if (!x)
+		return 0;
+	while (p2 <= x / 2)
+		p2 *= 2;
+	return p2;
+}
+
+uint32_t ena_llq_depth(const struct ena_dev *d, uint32_t entry_size)
+{
+	uint32_t depth = pow2_floor(d->llq_slot / entry_size);
+
+	return depth < d->prof->tx_depth ? depth : pow2_floor(d->prof->tx_depth);
+}
+
 static uint32_t supported_features(const struct ena_profile *p)
 {
 	uint32_t f = EIF_BIT(EIF_FEAT_DEVICE_ATTRIBUTES) |
@@ -536,6 +559,10 @@ static uint32_t supported_features(const struct ena_profile *p)
 		f |= EIF_BIT(EIF_FEAT_PHC_CONFIG);
 	if (p->n_extra_props)
 		f |= EIF_BIT(EIF_FEAT_EXTRA_PROPS_STRINGS) | EIF_BIT(EIF_FEAT_EXTRA_PROPS_FLAGS);
+	if (p->frag_bypass)
+		f |= EIF_BIT(EIF_FEAT_FRAG_BYPASS);
+	if (p->flow_steering_rules)
+		f |= EIF_BIT(EIF_FEAT_FLOW_STEERING);
 	/* device attributes cannot be hidden: the driver always asks for them */
 	f &= ~(p->hide_features & ~EIF_BIT(EIF_FEAT_DEVICE_ATTRIBUTES));
 	return f;
@@ -557,13 +584,15 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 	d->mac[5] = (uint8_t)(d->mac[5] + fn_index);	/* distinct MAC per function */
 	d->supported_features = supported_features(prof);
 	d->llq_size = prof->llq_bar_size;
-	/* each TX queue gets a slot of max depth x 256-byte entries in BAR2 */
+	/*
+	 * Each TX queue gets an equal, power-of-2 slot of BAR2; its depth is
+	 * what fits there, so 256-byte ("wide") entries allow half the depth
+	 * of 128-byte ones.
+	 */
 	if (prof->max_queues && d->llq_size) {
-		uint32_t depth = d->llq_size / prof->max_queues / 256u, p2 = 1;
-
-		while (p2 * 2 <= depth && p2 * 2 <= prof->tx_depth)
-			p2 *= 2;
-		d->llq_max_depth = depth ? p2 : 0;
+		d->llq_slot = pow2_floor(d->llq_size / prof->max_queues);
+		d->llq_max_depth = ena_llq_depth(d, 128);
+		d->llq_max_wide_depth = ena_llq_depth(d, 256);
 	}
 	d->txbuf = malloc(ENA_MAX_FRAME);
 	d->segbuf = malloc(ENA_MAX_FRAME);
@@ -585,10 +614,12 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 			[ENA_ENI_BW_OUT] = prof->bw_out_mbps,
 			[ENA_ENI_CONNTRACK] = prof->conntrack_allowance,
 			[ENA_ENI_LINKLOCAL] = prof->linklocal_allowance,
+			[ENA_ENI_FRAG] = prof->frag_pps_allowance,
 		};
 
 		ena_eni_init(&d->eni, limit, prof->conntrack_timeout_ms);
 	}
+	ena_flow_init(&d->flow, prof->flow_steering_rules);
 	ena_io_init(d);
 	ena_dev_power_on(d);
 	if (prof->chaos_ppm)

@@ -13,6 +13,7 @@ static const char *const limit_names[ENA_ENI_LIMITS] = {
 	[ENA_ENI_BW_OUT] = "bw-out",
 	[ENA_ENI_CONNTRACK] = "conntrack",
 	[ENA_ENI_LINKLOCAL] = "linklocal",
+	[ENA_ENI_FRAG] = "frag",
 };
 
 void ena_eni_init(struct ena_eni *e, const uint32_t limit[ENA_ENI_LIMITS],
@@ -157,12 +158,14 @@ bool ena_eni_allow(struct ena_eni *e, struct eif_eni_stats *st, const uint8_t *f
 	struct pkt_info pi;
 	bool ll;
 
+	bool frag_limited = !in && lim[ENA_ENI_FRAG] && !e->frag_bypass;
+
 	if (!lim[ENA_ENI_PPS] && !lim[ENA_ENI_BW_IN] && !lim[ENA_ENI_BW_OUT] &&
-	    !lim[ENA_ENI_CONNTRACK] && !lim[ENA_ENI_LINKLOCAL])
+	    !lim[ENA_ENI_CONNTRACK] && !lim[ENA_ENI_LINKLOCAL] && !frag_limited)
 		return true;
 	if (now_us - e->window_us >= 1000000u) {
 		e->window_us = now_us;
-		e->pkts = e->bits_in = e->bits_out = e->linklocal_pkts = 0;
+		e->pkts = e->bits_in = e->bits_out = e->linklocal_pkts = e->frags_out = 0;
 	}
 	if (lim[ENA_ENI_PPS] && e->pkts + 1 > lim[ENA_ENI_PPS]) {
 		st->pps_allowance_exceeded++;
@@ -178,6 +181,10 @@ bool ena_eni_allow(struct ena_eni *e, struct eif_eni_stats *st, const uint8_t *f
 		return false;
 	}
 	pkt_parse(f, len, &pi);
+	if (frag_limited && pi.frag && e->frags_out + 1 > lim[ENA_ENI_FRAG]) {
+		st->pps_allowance_exceeded++;
+		return false;
+	}
 	ll = linklocal(f, &pi, in);
 	if (ll && lim[ENA_ENI_LINKLOCAL] && e->linklocal_pkts + 1 > lim[ENA_ENI_LINKLOCAL]) {
 		st->linklocal_allowance_exceeded++;
@@ -194,6 +201,8 @@ bool ena_eni_allow(struct ena_eni *e, struct eif_eni_stats *st, const uint8_t *f
 		e->bits_out += bits;
 	if (ll)
 		e->linklocal_pkts++;
+	if (!in && pi.frag)
+		e->frags_out++;
 	return true;
 }
 

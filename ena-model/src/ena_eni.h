@@ -7,6 +7,9 @@
  * (bw_in_allowance_exceeded, ..., conntrack_allowance_available), so a
  * user can watch them move as on an instance that hits its limits.
  *
+ * Sent IP fragments have a packets-per-second limit of their own, counted
+ * as pps_allowance_exceeded, which a driver can ask the device to bypass.
+ *
  * Rates are counted in fixed one-second windows. A connection is a TCP or
  * UDP 5-tuple, or the protocol and addresses of other IP traffic, in either
  * direction; it is forgotten after conntrack_timeout_ms without a frame.
@@ -28,6 +31,7 @@ enum ena_eni_limit {
 	ENA_ENI_BW_OUT,		/* Mb/s sent */
 	ENA_ENI_CONNTRACK,	/* connections tracked at once */
 	ENA_ENI_LINKLOCAL,	/* packets/s to and from the link-local services */
+	ENA_ENI_FRAG,		/* sent IP fragments/s, unless the driver bypasses it */
 	ENA_ENI_LIMITS,
 };
 
@@ -45,8 +49,10 @@ struct ena_eni_flow {
 struct ena_eni {
 	uint32_t limit[ENA_ENI_LIMITS];	/* 0: unlimited */
 	uint32_t conntrack_timeout_ms;
+	/* set by the driver (fragment bypass, feature 8); a device reset clears it */
+	bool frag_bypass;
 	uint64_t window_us;
-	uint64_t pkts, bits_in, bits_out, linklocal_pkts;
+	uint64_t pkts, bits_in, bits_out, linklocal_pkts, frags_out;
 	unsigned int n_flows;
 	struct ena_eni_flow flows[ENA_ENI_MAX_FLOWS];
 };

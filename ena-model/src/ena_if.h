@@ -179,6 +179,7 @@ enum eif_feature {
 	EIF_FEAT_EXTRA_PROPS_STRINGS	= 5,
 	EIF_FEAT_EXTRA_PROPS_FLAGS	= 6,
 	EIF_FEAT_MAX_QUEUES_EXT		= 7,
+	EIF_FEAT_FRAG_BYPASS		= 8,
 	EIF_FEAT_RSS_HASH_FUNCTION	= 10,
 	EIF_FEAT_STATELESS_OFFLOAD	= 11,
 	EIF_FEAT_RSS_INDIRECTION_TABLE	= 12,
@@ -189,6 +190,7 @@ enum eif_feature {
 	EIF_FEAT_LINK_CONFIG		= 27,
 	EIF_FEAT_HOST_ATTR_CONFIG	= 28,
 	EIF_FEAT_PHC_CONFIG		= 29,
+	EIF_FEAT_FLOW_STEERING		= 30,
 	EIF_FEAT_ID_LIMIT		= 32,	/* feature ids are < 32 (bitmap) */
 };
 
@@ -322,6 +324,8 @@ enum eif_rss_proto {
 
 /* feature versions this model implements */
 #define EIF_MAX_QUEUES_EXT_VERSION	1
+#define EIF_LLQ_VERSION			1	/* 1 adds the recommended entry size
+						 * and the wide-entry depth */
 
 /* ------------------------------------------------------------------ */
 /* Wire structures                                                     */
@@ -432,7 +436,7 @@ struct eif_f_dev_attr {
 	uint32_t phys_addr_width;
 	uint32_t virt_addr_width;
 	uint8_t mac[6];
-	uint8_t rsvd[2];
+	uint16_t flow_steering_max_entries;	/* rules feature 30 can hold */
 	uint32_t max_mtu;
 };
 
@@ -492,7 +496,10 @@ struct eif_f_llq {
 	uint16_t descs_before_header_enabled;
 	uint16_t stride_supported;
 	uint16_t stride_enabled;
-	uint32_t rsvd;
+	/* version 1 (answered when the driver asks for it) */
+	uint8_t version;
+	uint8_t entry_size_recommended;	/* an EIF_LLQ_ENTRY_* value */
+	uint16_t max_wide_depth;	/* depth with 256-byte entries, 0: not stated */
 	uint16_t accel_flags;		/* EIF_LLQ_ACCEL_*; get: supported, set: enabled */
 	uint16_t accel_max_tx_burst;	/* get only */
 	uint32_t accel_rsvd;
@@ -643,6 +650,57 @@ struct eif_phc_resp {
 	uint8_t rsvd3[32];
 };
 
+/* --- fragment bypass (feature 8): SET only --- */
+
+struct eif_f_frag_bypass {
+	uint8_t enable;			/* 1: egress fragments skip their pps limit */
+	uint8_t rsvd[3];
+};
+
+/* --- flow steering (feature 30): SET only, the rule in a control buffer --- */
+
+enum eif_flow_action {
+	EIF_FLOW_ADD		= 1,
+	EIF_FLOW_REMOVE		= 2,
+	EIF_FLOW_REMOVE_ALL	= 3,
+};
+
+enum eif_flow_type {
+	EIF_FLOW_IPV4		= 1,	/* any IPv4 */
+	EIF_FLOW_IPV6		= 2,
+	EIF_FLOW_IPV4_TCP	= 3,
+	EIF_FLOW_IPV6_TCP	= 4,
+	EIF_FLOW_IPV4_UDP	= 5,
+	EIF_FLOW_IPV6_UDP	= 6,
+	EIF_FLOW_TYPES		= 7,
+};
+
+/* ADD with this location: the device picks a free one and answers it */
+#define EIF_FLOW_ANY_LOCATION		0xffffu
+
+struct eif_f_flow_steering {
+	uint8_t action;			/* eif_flow_action */
+	uint8_t type;			/* eif_flow_type */
+	uint16_t rx_queue;		/* the RX queue (its SQ index) frames go to */
+	uint16_t location;		/* the rule's slot, or EIF_FLOW_ANY_LOCATION */
+	uint16_t rsvd;
+	uint32_t flags;
+};
+
+/*
+ * The rule (ADD's control buffer). Addresses and ports are in network
+ * byte order as they appear in the frame (an IPv4 address in the first 4
+ * bytes); a frame matches where (field & mask) == (rule & mask).
+ */
+struct eif_flow_rule {
+	uint8_t dst_ip[16], dst_ip_mask[16];
+	uint8_t src_ip[16], src_ip_mask[16];
+	uint8_t dst_port[2], dst_port_mask[2];
+	uint8_t src_port[2], src_port_mask[2];
+	uint8_t tos, tos_mask;
+	uint8_t rsvd[54];
+};
+
 struct eif_acq_entry {
 	struct eif_acq_hdr hdr;
 	union {
@@ -667,6 +725,7 @@ struct eif_acq_entry {
 		struct eif_f_ind_table ind_table;
 		struct eif_f_intr_moder intr_moder;
 		struct eif_f_phc phc;
+		uint16_t flow_location;		/* SET flow steering ADD: the rule's slot */
 	} u;
 };
 
@@ -745,8 +804,10 @@ struct eif_host_info {
 	uint16_t bdf;
 	uint16_t num_cpus;
 	uint16_t rsvd;
-	uint32_t driver_features;
+	uint32_t driver_features;	/* EIF_HOST_F_* */
 };
+/* host info driver features the device acts on */
+#define EIF_HOST_F_RX_OFFSET		EIF_BIT(1)	/* RX completions may name an offset */
 
 /* ------------------------------------------------------------------ */
 /* Layout checks                                                       */
@@ -780,7 +841,9 @@ EIF_CHECK_SIZE(struct eif_rss_ind_entry, 4);
 EIF_CHECK_SIZE(struct eif_host_info, 196);
 EIF_CHECK_SIZE(struct eif_cmd_get_stats, 28);
 EIF_CHECK_SIZE(struct eif_f_phc, 28);
-EIF_CHECK_SIZE(struct eif_phc_resp, 64);	/* + 4-byte entry header = 32 */
+EIF_CHECK_SIZE(struct eif_phc_resp, 64);
+EIF_CHECK_SIZE(struct eif_f_flow_steering, 12);
+EIF_CHECK_SIZE(struct eif_flow_rule, 128);	/* + 4-byte entry header = 32 */
 
 EIF_CHECK_OFF(struct eif_aq_entry, u, 4);
 EIF_CHECK_OFF(struct eif_aq_entry, u.feature.feat, 16);
@@ -797,7 +860,12 @@ EIF_CHECK_OFF(struct eif_aq_entry, u.stats.device_id, 22);
 EIF_CHECK_OFF(struct eif_aq_entry, u.stats.requested_metrics_lo, 24);
 EIF_CHECK_OFF(struct eif_acq_entry, u, 8);
 EIF_CHECK_OFF(struct eif_acq_entry, u.dev_attr.mac, 32);
+EIF_CHECK_OFF(struct eif_acq_entry, u.dev_attr.flow_steering_max_entries, 38);
 EIF_CHECK_OFF(struct eif_acq_entry, u.dev_attr.max_mtu, 40);
+EIF_CHECK_OFF(struct eif_acq_entry, u.llq.version, 32);
+EIF_CHECK_OFF(struct eif_acq_entry, u.llq.max_wide_depth, 34);
+EIF_CHECK_OFF(struct eif_flow_rule, dst_port, 64);
+EIF_CHECK_OFF(struct eif_flow_rule, tos, 72);
 EIF_CHECK_OFF(struct eif_acq_entry, u.max_queues_ext.max_tx_header_size, 44);
 EIF_CHECK_OFF(struct eif_acq_entry, u.max_queues_ext.max_rx_descs_per_pkt, 50);
 EIF_CHECK_OFF(struct eif_acq_entry, u.create_cq.unmask_offset, 20);

@@ -828,7 +828,10 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	struct pkt_info pi;
 	bool bad_req_id, bad_len, bad_first;
 	uint32_t hash = 0, status = 0, got = 0, off = 0, q, chunk = UINT32_MAX;
+	/* a frame starts this far into its first buffer, if the driver allows it */
+	uint32_t lead = d->driver_features & EIF_HOST_F_RX_OFFSET ? d->prof->rx_offset : 0;
 	uint8_t phase;
+	int steered;
 
 	if (!d->link_up || !(d->dev_sts & EIF_DEV_STS_READY) || (d->dev_sts & EIF_DEV_STS_FATAL)) {
 		d->m.rx_link_down++;
@@ -841,6 +844,12 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 	if (d->prof->rss && (d->supported_features & EIF_BIT(EIF_FEAT_RSS_INDIRECTION_TABLE)))
 		hash = rss_hash(d, f, len, &pi);
 	q = d->rss_table[hash & ((1u << d->rss_log) - 1)];
+	/* a flow steering rule comes before RSS, if its queue is there */
+	steered = ena_flow_match(&d->flow, f, &pi);
+	if (steered >= 0 && (unsigned int)steered < ENA_MAX_IO_QUEUES && d->rx_sq[steered].used) {
+		q = (uint32_t)steered;
+		d->m.rx_flow_steered++;
+	}
 	if (q >= ENA_MAX_IO_QUEUES || !d->rx_sq[q].used) {
 		/* the table names a queue that is not there: fall back to queue 0 */
 		q = 0;
@@ -889,10 +898,16 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 			return;
 		}
 		blen = r->length ? r->length : 65536u;
+		/* the offset is only used where the buffer has room after it */
+		if (nd == 0 && lead >= blen)
+			lead = 0;
+		if (nd == 0)
+			blen -= lead;
 		if (blen > chunk)
 			blen = chunk;
 		share[nd] = blen < len - got ? blen : (uint32_t)(len - got);
-		if (!ena_dma_ok(d, (uint64_t)r->addr_hi << 32 | r->addr_lo, share[nd], true)) {
+		if (!ena_dma_ok(d, (uint64_t)r->addr_hi << 32 | r->addr_lo, (nd ? 0 : lead) + share[nd],
+				true)) {
 			/* not writable: the frame is dropped, the buffer stays posted */
 			rx_bad_desc(d, sq, idx, "buffer outside guest memory");
 			return;
@@ -958,7 +973,8 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		struct eif_rx_cdesc c;
 		uint8_t ext[32];
 
-		ena_dma_write(d, (uint64_t)descs[i].addr_hi << 32 | descs[i].addr_lo, f + off, n);
+		ena_dma_write(d, ((uint64_t)descs[i].addr_hi << 32 | descs[i].addr_lo) +
+			      (i ? 0 : lead), f + off, n);
 		off += n;
 		memset(&c, 0, sizeof(c));
 		c.status = EIF_RXC_BUFFER | (i == 0 || bad_first ? EIF_RXC_FIRST : 0) |
@@ -972,6 +988,7 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 			c.length = (uint16_t)(blen + d->fault.arg > 0xffff ? 0xffff : blen + d->fault.arg);
 		c.hash = hash;
 		c.sub_qid = 0;
+		c.offset = (uint8_t)(i ? 0 : lead);
 		/* the extended layout also names the buffer */
 		memset(ext, 0, sizeof(ext));
 		memcpy(ext, &c, sizeof(c));

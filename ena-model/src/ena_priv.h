@@ -5,6 +5,7 @@
 
 #include "ena_dev.h"
 #include "ena_eni.h"
+#include "ena_flow.h"
 #include "ena_if.h"
 #include "ena_phc.h"
 
@@ -127,6 +128,7 @@ struct ena_dev {
 	uint32_t mtu;
 	uint64_t host_info_addr, debug_area_addr;
 	uint32_t debug_area_size;
+	uint32_t driver_features;	/* EIF_HOST_F_* from the host info page */
 	uint32_t rss_func;		/* selected function bitmap */
 	uint32_t rss_init_val;
 	struct eif_rss_key_buf rss_key;
@@ -168,12 +170,13 @@ struct ena_dev {
 	} fault;
 	struct ena_eni eni;		/* the ENI's allowances (ena_eni.c) */
 	struct ena_phc phc;		/* the PTP hardware clock (ena_phc.c) */
+	struct ena_flow flow;		/* flow steering rules (ena_flow.c) */
 	struct {
 		uint64_t tx_frames, tx_bytes, tx_errors, tx_link_down, tx_comps,
 			 tx_comps_dropped, tx_comps_delayed, tx_bad_desc, tx_tso_segs,
 			 tx_csum_offload;
 		uint64_t rx_frames, rx_bytes, rx_no_buf, rx_no_queue, rx_link_down,
-			 rx_bad_desc, rx_too_big, rx_csum_bad;
+			 rx_bad_desc, rx_too_big, rx_csum_bad, rx_flow_steered;
 		uint64_t llq_burst_exceeded;	/* doorbells after more entries than allowed */
 		uint64_t irqs, irqs_masked, irqs_lost;
 		uint64_t chaos;			/* entries garbled */
@@ -186,7 +189,9 @@ struct ena_dev {
 	uint32_t llq_descs_before_hdr;
 	uint16_t llq_stride;		/* EIF_LLQ_STRIDE_* */
 	uint16_t llq_accel;		/* EIF_LLQ_ACCEL_* the driver enabled */
-	uint32_t llq_max_depth;
+	uint32_t llq_slot;		/* BAR2 bytes per TX queue */
+	uint32_t llq_max_depth;		/* with 128-byte entries */
+	uint32_t llq_max_wide_depth;	/* with 256-byte entries */
 };
 
 /* ena_dev.c */
@@ -199,6 +204,8 @@ bool ena_dma_ok(struct ena_dev *d, uint64_t addr, uint64_t len, bool write);
 bool ena_dma_write_entry(struct ena_dev *d, uint64_t addr, const void *buf,
 			 size_t len, size_t flag_off);
 uint16_t ena_msix_count(const struct ena_dev *d);
+/* the deepest LLQ with entries of this size that fits a queue's BAR2 slot */
+uint32_t ena_llq_depth(const struct ena_dev *d, uint32_t entry_size);
 
 /* ena_admin.c */
 void ena_admin_reset(struct ena_dev *d);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ena_eni.h"
+#include "ena_flow.h"
 #include "ena_if.h"
 #include "profile.h"
 
@@ -21,7 +22,9 @@ void profile_defaults(struct ena_profile *p)
 	p->readless = true;
 	p->msix_vectors = 9;
 	p->llq_bar_size = 1u << 20;
-	/* accelerated LLQ, as Nitro devices ask for it */
+	/* LLQ and its accelerated mode, as Nitro devices offer them */
+	p->llq = true;
+	p->llq_entry_recommended = 128;
 	p->llq_no_meta_caching = true;
 	p->llq_tx_burst = 4096;
 
@@ -58,6 +61,8 @@ void profile_defaults(struct ena_profile *p)
 	p->aenq_groups = EIF_AENQ_ALL_GROUPS;
 	p->keepalive_ms = 1000;
 	p->chaos_seed = 1;
+	p->frag_bypass = true;
+	p->flow_steering_rules = 64;
 	p->conntrack_timeout_ms = 30000;
 	p->phc = true;
 	/* a read goes through QEMU and the model's loop: milliseconds, not
@@ -185,6 +190,7 @@ static const struct key_desc keys[] = {
 	{ "llq", K_BOOL, F(llq), 1, "advertise LLQ: TX descriptors and headers pushed into BAR2 (needs llq_bar_size)" },
 	{ "llq_no_meta_caching", K_BOOL, F(llq_no_meta_caching), 1, "LLQ accelerated mode: the driver must send a meta descriptor with every packet (the device keeps none)" },
 	{ "llq_tx_burst", K_U16, F(llq_tx_burst), 0xffff, "LLQ accelerated mode: at most this many bytes of LLQ entries per doorbell (0: no limit)" },
+	{ "llq_entry_recommended", K_U16, F(llq_entry_recommended), 256, "LLQ version 1: the entry size the device recommends, 128, 192 or 256 bytes" },
 	{ "max_mtu", K_U32, F(max_mtu), 65535, "device max MTU (without L2 header)" },
 	{ "impl_id", K_U32, F(impl_id), 0xffffffffu, "device attributes impl_id" },
 	{ "device_version", K_U32, F(device_version), 0xffffffffu, "device attributes device_version" },
@@ -222,6 +228,10 @@ static const struct key_desc keys[] = {
 	{ "conntrack_allowance", K_U32, F(conntrack_allowance), ENA_ENI_MAX_FLOWS, "ENI connections tracked at once (TCP/UDP 5-tuples, other IP by addresses; 0: unlimited and untracked); a frame of a new one past it is dropped" },
 	{ "conntrack_timeout_ms", K_U32, F(conntrack_timeout_ms), 0xffffffffu, "idle time after which a tracked connection is forgotten" },
 	{ "linklocal_allowance", K_U32, F(linklocal_allowance), 0xffffffffu, "ENI packets/s allowance to and from the link-local services, 169.254.0.0/16 and fd00:ec2::/32 (0: unlimited)" },
+	{ "frag_pps_allowance", K_U32, F(frag_pps_allowance), 0xffffffffu, "ENI sent IP fragments/s allowance (0: unlimited), counted as pps_allowance_exceeded; a driver that enables fragment bypass is not limited" },
+	{ "frag_bypass", K_BOOL, F(frag_bypass), 1, "offer fragment bypass (feature 8)" },
+	{ "flow_steering_rules", K_U16, F(flow_steering_rules), ENA_FLOW_MAX_RULES, "flow steering (feature 30): rules the device holds (0: not offered)" },
+	{ "rx_offset", K_U8, F(rx_offset), 0xff, "RX: bytes before the frame in its first buffer, for drivers that allow an offset in their host info" },
 	{ "extra_properties_flags", K_U32, F(extra_props_flags), 0xffffffffu, "extra properties: bit N is the value of the Nth name" },
 	{ "phc", K_BOOL, F(phc), 1, "advertise the PTP hardware clock (feature 29): the host's CLOCK_REALTIME" },
 	{ "phc_expire_us", K_U32, F(phc_expire_us), 0xffffffffu, "PHC: the driver gives up on a read after this long (0: the driver's default)" },
@@ -415,6 +425,9 @@ int profile_validate(const struct ena_profile *p, char *err, unsigned int errlen
 		return fail(err, errlen, "msix_vectors must be >= 1");
 	if (p->max_queues < 1)
 		return fail(err, errlen, "queues must be >= 1");
+	if (p->llq_entry_recommended != 128 && p->llq_entry_recommended != 192 &&
+	    p->llq_entry_recommended != 256)
+		return fail(err, errlen, "llq_entry_recommended must be 128, 192 or 256");
 	if (p->llq_bar_size && (p->llq_bar_size < 4096 ||
 				(p->llq_bar_size & (p->llq_bar_size - 1))))
 		return fail(err, errlen, "llq_bar_size must be 0 or a power of 2 >= 4096");

@@ -25,6 +25,7 @@ struct ena_profile {
 	 * most llq_tx_burst bytes of entries per doorbell (0: no limit) */
 	bool llq_no_meta_caching;
 	uint16_t llq_tx_burst;
+	uint16_t llq_entry_recommended;	/* bytes: 128, 192 or 256 (LLQ version 1) */
 
 	/* device attributes */
 	uint8_t mac[6];
@@ -72,6 +73,11 @@ struct ena_profile {
 	uint32_t conntrack_allowance;	/* connections tracked at once */
 	uint32_t conntrack_timeout_ms;	/* idle time after which one is forgotten */
 	uint32_t linklocal_allowance;	/* packets per second to link-local services */
+	uint32_t frag_pps_allowance;	/* sent IP fragments per second */
+	bool frag_bypass;		/* offer fragment bypass (feature 8) */
+	uint16_t flow_steering_rules;	/* flow steering (feature 30) table, 0: not offered */
+	uint8_t rx_offset;		/* where a frame starts in its first RX buffer,
+					 * for drivers that allow it in their host info */
 	/* extra properties (features 5, 6): names and their flag bits */
 	char extra_props[EIF_EXTRA_PROPS_MAX][EIF_EXTRA_PROPS_NAME_LEN];
 	unsigned int n_extra_props;	/* 0: the features are not offered */

@@ -87,11 +87,12 @@ static void t_unknown_feature(void)
 	CHECK_EQ(drv_get_feature(&d, 31, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_get_feature(&d, 0, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_get_feature(&d, 200, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
-	/* LLQ is not advertised by default: the driver then falls back */
-	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_LLQ, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
+	/* LLQ is advertised by default (as Nitro devices do) */
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_LLQ, 0, 0, 0, &r), 0);
 	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_MAX_QUEUES_NUM, 0, 0, 0, &r), EIF_ST_UNSUPPORTED);
 	CHECK_EQ(drv_set_feature(&d, 31, zero, sizeof(zero), 0, 0), EIF_ST_UNSUPPORTED);
-	CHECK_EQ(drv_set_feature(&d, EIF_FEAT_LLQ, zero, sizeof(zero), 0, 0), EIF_ST_UNSUPPORTED);
+	/* advertised, so an all-zero LLQ configuration is a bad value */
+	CHECK_EQ(drv_set_feature(&d, EIF_FEAT_LLQ, zero, sizeof(zero), 0, 0), EIF_ST_ILLEGAL_PARAM);
 	/* get-only features cannot be set */
 	CHECK_EQ(drv_set_feature(&d, EIF_FEAT_DEVICE_ATTRIBUTES, zero, sizeof(zero), 0, 0),
 		 EIF_ST_UNSUPPORTED);
@@ -614,7 +615,7 @@ static void t_queue_errors(void)
 	 * missing CQ, bad depth, bad ring */
 	CHECK_EQ(create_sq(&d, 3, cq, 1024, ring_addr(1), HOST_DESC, 1, &r), EIF_ST_ILLEGAL_PARAM);
 	CHECK_EQ(create_sq(&d, 0, cq, 1024, ring_addr(1), HOST_DESC, 1, &r), EIF_ST_ILLEGAL_PARAM);
-	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 1024, ring_addr(1), EIF_PLACEMENT_DEV, 1, &r),
+	CHECK_EQ(create_sq(&d, EIF_DIR_RX, cq, 1024, ring_addr(1), EIF_PLACEMENT_DEV, 1, &r),
 		 EIF_ST_ILLEGAL_PARAM);
 	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 1024, ring_addr(1),
 			   EIF_PLACEMENT_HOST | (EIF_COMPLETION_HEAD << 4), 1, &r),
@@ -686,6 +687,80 @@ static void t_aq_wrap(void)
 
 		CHECK_EQ(st, i % 3 ? 0 : EIF_ST_UNSUPPORTED);
 	}
+out:
+	drv_close(&d);
+}
+
+/* LLQ configuration as upstream Linux's driver writes it, entry size esz */
+static int set_llq(struct drv *d, uint16_t esz_bit)
+{
+	struct eif_acq_entry r;
+	struct eif_f_llq l;
+
+	if (drv_get_feature(d, EIF_FEAT_LLQ, 0, 0, 0, &r))
+		return -1;
+	l = r.u.llq;
+	l.header_location_enabled = EIF_LLQ_HEADER_INLINE;
+	l.entry_size_enabled = esz_bit;
+	l.descs_before_header_enabled = 2;
+	l.stride_enabled = EIF_LLQ_STRIDE_MULTI;
+	return drv_set_feature(d, EIF_FEAT_LLQ, &l, sizeof(l), 0, 0);
+}
+
+/*
+ * LLQ version 1: a driver that asks for it gets the recommended entry size
+ * and the depth of 256-byte ("wide") queues; one that asks for version 0
+ * gets zeros there. The depths follow the BAR2 slot of each queue (1 MiB
+ * over 8 queues: 1024 x 128 or 512 x 256 bytes), and creating a queue
+ * deeper than its entries fit is refused. With llq=off nothing of LLQ is
+ * offered and an LLQ queue is refused.
+ */
+static void t_llq_versions(void)
+{
+	static const char *const wide[] = { "--set", "llq_entry_recommended=256", NULL };
+	static const char *const off[] = { "--set", "llq=off", NULL };
+	struct eif_acq_entry r;
+	uint16_t cq;
+	struct drv d;
+
+	REQUIRE(!setup(&d, NULL, 2));
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_LLQ, 0, 0, 0, &r));
+	CHECK_EQ(r.u.llq.max_llq_depth, 1024);
+	CHECK_EQ(r.u.llq.version, 0);
+	CHECK_EQ(r.u.llq.entry_size_recommended, 0);
+	CHECK_EQ(r.u.llq.max_wide_depth, 0);
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_LLQ, 1, 0, 0, &r));
+	CHECK_EQ(r.u.llq.version, 1);
+	CHECK_EQ(r.u.llq.entry_size_recommended, EIF_LLQ_ENTRY_128);
+	CHECK_EQ(r.u.llq.max_wide_depth, 512);
+	/* a driver newer than the device gets the device's version */
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_LLQ, 7, 0, 0, &r));
+	CHECK_EQ(r.u.llq.version, 1);
+	/* 256-byte entries: 512 deep at most */
+	CHECK_EQ(set_llq(&d, EIF_LLQ_ENTRY_256), 0);
+	REQUIRE(create_cq(&d, 2, 1024, 1, ring_addr(0), &r) == 0);
+	cq = r.u.create_cq.cq_idx;
+	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 1024, 0, EIF_PLACEMENT_DEV, 1, &r),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 512, 0, EIF_PLACEMENT_DEV, 1, &r), 0);
+	CHECK_EQ(destroy_sq(&d, EIF_DIR_TX, r.u.create_sq.sq_idx), 0);
+	/* 128-byte entries: 1024 */
+	CHECK_EQ(set_llq(&d, EIF_LLQ_ENTRY_128), 0);
+	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 1024, 0, EIF_PLACEMENT_DEV, 1, &r), 0);
+	drv_close(&d);
+
+	REQUIRE(!setup(&d, wide, 1));
+	REQUIRE(!drv_get_feature(&d, EIF_FEAT_LLQ, 1, 0, 0, &r));
+	CHECK_EQ(r.u.llq.entry_size_recommended, EIF_LLQ_ENTRY_256);
+	drv_close(&d);
+
+	REQUIRE(!setup(&d, off, 2));
+	CHECK_EQ(drv_get_feature(&d, EIF_FEAT_LLQ, 1, 0, 0, &r), EIF_ST_UNSUPPORTED);
+	CHECK_EQ(set_llq(&d, EIF_LLQ_ENTRY_128), -1);
+	REQUIRE(create_cq(&d, 2, 1024, 1, ring_addr(0), &r) == 0);
+	cq = r.u.create_cq.cq_idx;
+	CHECK_EQ(create_sq(&d, EIF_DIR_TX, cq, 512, 0, EIF_PLACEMENT_DEV, 1, &r),
+		 EIF_ST_ILLEGAL_PARAM);
 out:
 	drv_close(&d);
 }
@@ -897,6 +972,7 @@ int main(void)
 	RUN(t_queue_errors);
 	RUN(t_aq_wrap);
 	RUN(t_hidden_features);
+	RUN(t_llq_versions);
 	RUN(t_extra_properties);
 	RUN(t_legacy_max_queues);
 	RUN(t_second_function_mac);

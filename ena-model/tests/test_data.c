@@ -1411,33 +1411,54 @@ out:
 	io_close(&io);
 }
 
+/* sends frame f n times (req_ids first..), completes them; frames on the wire */
+static unsigned int send_burst(struct io *io, const uint8_t *f, size_t len, unsigned int n,
+			       unsigned int first)
+{
+	uint8_t got[2048];
+	unsigned int i, out = 0;
+
+	for (i = first; i < first + n; i++) {
+		send_frame(io, 0, f, len, (uint16_t)i);
+		CHECK_EQ(tx_comp(io, 0, 1000), i);
+	}
+	while (wire_recv(io, got, sizeof(got), 100) > 0)
+		out++;
+	return out;
+}
+
+static int eni_stats(struct io *io, struct eif_eni_stats *e)
+{
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_GET_STATS;
+	c.u.stats.type = EIF_STATS_ENI;
+	c.u.stats.device_id = 0xffff;
+	st = drv_cmd(&io->d, &c, &r);
+	*e = r.u.eni;
+	return st;
+}
+
 static void t_eni_allowance(void)
 {
 	static const char *const args[] = { "--set", "pps_allowance=3", NULL };
-	struct eif_aq_entry c;
-	struct eif_acq_entry r;
-	uint8_t f[2048], got[2048];
-	unsigned int i, out_frames = 0;
+	struct eif_eni_stats e;
+	unsigned int out_frames;
+	uint8_t f[2048];
 	struct io io;
 	size_t len;
 
 	REQUIRE(!io_open(&io, 1, true, args));
 	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
-	for (i = 0; i < 5; i++) {
-		send_frame(&io, 0, f, len, (uint16_t)i);
-		CHECK_EQ(tx_comp(&io, 0, 1000), i);
-	}
-	while (wire_recv(&io, got, sizeof(got), 100) > 0)
-		out_frames++;
+	out_frames = send_burst(&io, f, len, 5, 0);
 	/* one-second window: 3 out (unless the window turned over), the rest counted */
-	memset(&c, 0, sizeof(c));
-	c.hdr.opcode = EIF_OP_GET_STATS;
-	c.u.stats.type = EIF_STATS_ENI;
-	c.u.stats.device_id = 0xffff;
-	CHECK_EQ(drv_cmd(&io.d, &c, &r), 0);
+	CHECK_EQ(eni_stats(&io, &e), 0);
 	CHECK(out_frames >= 3);
-	CHECK_EQ(r.u.eni.pps_allowance_exceeded, 5 - out_frames);
-	CHECK_EQ(r.u.eni.bw_in_allowance_exceeded, 0);
+	CHECK_EQ(e.pps_allowance_exceeded, 5 - out_frames);
+	CHECK_EQ(e.bw_in_allowance_exceeded, 0);
 out:
 	io_close(&io);
 }
@@ -2411,6 +2432,273 @@ static void t_llq_256(void)
 	llq_case(256);
 }
 
+/* SET flow steering; the rule goes in the control buffer when rule is set */
+static int flow_cmd(struct io *io, uint8_t action, uint8_t type, uint16_t queue,
+		    uint16_t location, const struct eif_flow_rule *rule, uint16_t *got)
+{
+	struct eif_f_flow_steering req;
+	struct eif_aq_entry c;
+	struct eif_acq_entry r;
+	int st;
+
+	memset(&req, 0, sizeof(req));
+	req.action = action;
+	req.type = type;
+	req.rx_queue = queue;
+	req.location = location;
+	memset(&c, 0, sizeof(c));
+	c.hdr.opcode = EIF_OP_SET_FEATURE;
+	c.u.feature.feat.feature_id = EIF_FEAT_FLOW_STEERING;
+	memcpy(c.u.feature.data, &req, sizeof(req));
+	if (rule) {
+		memcpy(drv_mem(&io->d, DRV_CTRL), rule, sizeof(*rule));
+		c.hdr.flags = EIF_AQ_FLAG_CTRL_INDIRECT;
+		c.u.feature.cb.length = sizeof(*rule);
+		c.u.feature.cb.addr.lo = (uint32_t)drv_iova(DRV_CTRL);
+		c.u.feature.cb.addr.hi = (uint16_t)(drv_iova(DRV_CTRL) >> 32);
+	}
+	st = drv_cmd(&io->d, &c, &r);
+	if (got)
+		*got = r.u.flow_location;
+	return st;
+}
+
+/* the RX queue (of nq) frame f lands on, or -1 */
+static int landed(struct io *io, unsigned int nq, const uint8_t *f, size_t len)
+{
+	struct eif_rx_cdesc c[2];
+	unsigned int q;
+
+	unsigned int round;
+
+	if (wire_send(io, f, len))
+		return -1;
+	for (round = 0; round < 200; round++)
+		for (q = 0; q < nq; q++)
+			if (rx_comp(io, q, c, 2, 1) == 1)
+				return (int)q;
+	return -1;
+}
+
+/*
+ * Flow steering (feature 30): with RSS sending everything to queue 0, a
+ * TCP/IPv4 rule on a destination port steers that flow to its queue and
+ * nothing else; a masked source-address rule catches the rest of that
+ * host's IPv4; the lowest location wins; removing rules gives the frames
+ * back to RSS, and a device reset forgets them. Bad requests are refused
+ * as the interface says: bad values ILLEGAL_PARAM, no rule MALFORMED, a
+ * full table NO_RESOURCES.
+ */
+static void t_flow_steering(void)
+{
+	static const char *const args[] = { "--set", "flow_steering_rules=3", NULL };
+	struct eif_rss_ind_entry *tbl;
+	struct eif_f_ind_table it;
+	struct eif_flow_rule rule;
+	uint8_t f[256];
+	unsigned int i;
+	uint16_t at = 0xeeee;
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 4, true, args));
+	tbl = drv_mem(&io.d, DRV_CTRL);
+	for (i = 0; i < 128; i++) {
+		tbl[i].queue = io.q[0].rxsq;
+		tbl[i].rsvd = 0;
+	}
+	memset(&it, 0, sizeof(it));
+	it.log_size = 7;
+	it.inline_index = EIF_RSS_INLINE_INDEX_NONE;
+	REQUIRE(!drv_set_feature(&io.d, EIF_FEAT_RSS_INDIRECTION_TABLE, &it, sizeof(it),
+				 drv_iova(DRV_CTRL), 128 * 4));
+	for (i = 0; i < 4; i++)
+		post_rx(&io, i, 32, 2048, 0);
+
+	/* TCP/IPv4 to port 5001 -> queue 2, the device picks the slot */
+	memset(&rule, 0, sizeof(rule));
+	rule.dst_port[0] = 5001 >> 8;
+	rule.dst_port[1] = 5001 & 0xff;
+	rule.dst_port_mask[0] = rule.dst_port_mask[1] = 0xff;
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4_TCP, io.q[2].rxsq,
+			  EIF_FLOW_ANY_LOCATION, &rule, &at), 0);
+	CHECK_EQ(at, 0);
+	len = build4(f, 6, ip_a, ip_b, 40000, 5001, 10, 1);
+	CHECK_EQ(landed(&io, 4, f, len), 2);
+	len = build4(f, 6, ip_a, ip_b, 40000, 5002, 10, 1);
+	CHECK_EQ(landed(&io, 4, f, len), 0);
+	len = build4(f, 17, ip_a, ip_b, 40000, 5001, 10, 1);	/* UDP: another type */
+	CHECK_EQ(landed(&io, 4, f, len), 0);
+
+	/* any IPv4 from 192.0.2.0/24 -> queue 3, at slot 2 (after the port rule) */
+	memset(&rule, 0, sizeof(rule));
+	memcpy(rule.src_ip, ip_a, 4);
+	memset(rule.src_ip_mask, 0xff, 3);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, io.q[3].rxsq, 2, &rule, &at), 0);
+	CHECK_EQ(at, 2);
+	len = build4(f, 17, ip_a, ip_b, 40000, 5001, 10, 1);
+	CHECK_EQ(landed(&io, 4, f, len), 3);
+	len = build4(f, 6, ip_a, ip_b, 40000, 5001, 10, 1);
+	CHECK_EQ(landed(&io, 4, f, len), 2);		/* slot 0 comes first */
+	CHECK_EQ(counter(&io, "rx_flow_steered"), 3);
+	CHECK_EQ(counter(&io, "flow_rules"), 2);
+
+	/* refused: bad type, queue, location, action; a taken slot; no rule */
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, 0, io.q[1].rxsq, 1, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_TYPES, io.q[1].rxsq, 1, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, 8, 1, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, io.q[1].rxsq, 3, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, io.q[1].rxsq, 0, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, io.q[1].rxsq, 1, NULL, NULL),
+		 EIF_ST_MALFORMED);
+	CHECK_EQ(flow_cmd(&io, 9, EIF_FLOW_IPV4, io.q[1].rxsq, 1, &rule, NULL),
+		 EIF_ST_ILLEGAL_PARAM);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_REMOVE, 0, 0, 1, NULL, NULL), EIF_ST_ILLEGAL_PARAM);
+	/* the last free slot, then a full table */
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV6, io.q[1].rxsq,
+			  EIF_FLOW_ANY_LOCATION, &rule, &at), 0);
+	CHECK_EQ(at, 1);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV6, io.q[1].rxsq,
+			  EIF_FLOW_ANY_LOCATION, &rule, NULL), EIF_ST_NO_RESOURCES);
+
+	/* remove the port rule: the TCP flow falls to the address rule */
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_REMOVE, 0, 0, 0, NULL, NULL), 0);
+	len = build4(f, 6, ip_a, ip_b, 40000, 5001, 10, 1);
+	CHECK_EQ(landed(&io, 4, f, len), 3);
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_REMOVE_ALL, 0, 0, 0, NULL, NULL), 0);
+	CHECK_EQ(landed(&io, 4, f, len), 0);
+	CHECK_EQ(counter(&io, "flow_rules"), 0);
+	/* a device reset forgets the rules */
+	CHECK_EQ(flow_cmd(&io, EIF_FLOW_ADD, EIF_FLOW_IPV4, io.q[3].rxsq, 0, &rule, NULL), 0);
+	CHECK_EQ(counter(&io, "flow_rules"), 1);
+	REQUIRE(!drv_reset(&io.d));
+	CHECK_EQ(counter(&io, "flow_rules"), 0);
+out:
+	io_close(&io);
+}
+
+/* an IPv4 frame made a fragment (MF set), its header checksum redone */
+static size_t build4_frag(uint8_t *f, size_t paylen)
+{
+	size_t len = build4(f, 17, ip_a, ip_b, 1000, 2000, paylen, 1);
+
+	f[20] |= 0x20;				/* more fragments */
+	f[24] = f[25] = 0;
+	w16(f + 24, t_csum(f + 14, 20, 0));
+	return len;
+}
+
+/*
+ * Fragment bypass (feature 8): with a sent-fragments allowance of 2/s, the
+ * third and fourth fragment are dropped and counted as
+ * pps_allowance_exceeded while whole datagrams pass; after the driver
+ * enables the bypass every fragment goes out. A device reset turns the
+ * bypass off again.
+ */
+static void t_frag_bypass(void)
+{
+	static const char *const args[] = { "--set", "frag_pps_allowance=2", NULL };
+	struct eif_f_frag_bypass b;
+	struct eif_eni_stats e;
+	struct eif_acq_entry r;
+	unsigned int out_frames;
+	uint8_t f[512];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	len = build4_frag(f, 100);
+	out_frames = send_burst(&io, f, len, 4, 0);
+	CHECK_EQ(eni_stats(&io, &e), 0);
+	/* one-second window: 2 out (unless the window turned over) */
+	CHECK(out_frames >= 2);
+	CHECK_EQ(e.pps_allowance_exceeded, 4 - out_frames);
+	/* whole datagrams are not limited by it */
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	CHECK_EQ(send_burst(&io, f, len, 4, 4), 4);
+	/* the bypass: every fragment goes out */
+	memset(&b, 0, sizeof(b));
+	b.enable = 2;
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_FRAG_BYPASS, &b, sizeof(b), 0, 0),
+		 EIF_ST_ILLEGAL_PARAM);
+	b.enable = 1;
+	CHECK_EQ(drv_set_feature(&io.d, EIF_FEAT_FRAG_BYPASS, &b, sizeof(b), 0, 0), 0);
+	CHECK_EQ(drv_get_feature(&io.d, EIF_FEAT_FRAG_BYPASS, 0, 0, 0, &r), 0);
+	CHECK_EQ(r.u.raw[0], 1);
+	len = build4_frag(f, 100);
+	CHECK_EQ(send_burst(&io, f, len, 6, 8), 6);
+	REQUIRE(!drv_reset(&io.d));
+	{
+		char out[8192];
+
+		CHECK_EQ(ctl(&io, "counters", out, sizeof(out)), 0);
+		CHECK(strstr(out, "ena0.frag_bypass=off\n") != NULL);
+	}
+out:
+	io_close(&io);
+}
+
+/*
+ * RX offset: a device may start a frame some bytes into its first buffer,
+ * and says so in the completion, but only for drivers that allow it in
+ * their host info (bit 1 of the driver features).
+ */
+static void t_rx_offset(void)
+{
+	static const char *const args[] = { "--set", "rx_offset=6", NULL };
+	struct eif_f_host_attr ha;
+	struct eif_host_info *hi;
+	struct eif_rx_cdesc c[2];
+	const uint8_t *buf;
+	uint8_t f[512];
+	struct io io;
+	size_t len;
+
+	REQUIRE(!io_open(&io, 1, true, args));
+	post_rx(&io, 0, 4, 2048, 0);
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 100, 1);
+	/* the host info says nothing: no offset */
+	REQUIRE(!wire_send(&io, f, len));
+	REQUIRE(rx_comp(&io, 0, c, 2, 2000) == 1);
+	CHECK_EQ(c[0].offset, 0);
+	CHECK_EQ(c[0].length, len);
+	buf = drv_mem(&io.d, RXBUF(0, c[0].req_id));
+	CHECK(!memcmp(buf, f, len));
+	/* allowed: the frame starts 6 bytes in, the length is the frame's */
+	hi = drv_mem(&io.d, DRV_HOST_INFO);
+	hi->driver_features = EIF_HOST_F_RX_OFFSET;
+	memset(&ha, 0, sizeof(ha));
+	ha.os_info.lo = (uint32_t)drv_iova(DRV_HOST_INFO);
+	ha.os_info.hi = (uint16_t)(drv_iova(DRV_HOST_INFO) >> 32);
+	REQUIRE(!drv_set_feature(&io.d, EIF_FEAT_HOST_ATTR_CONFIG, &ha, sizeof(ha), 0, 0));
+	REQUIRE(!wire_send(&io, f, len));
+	REQUIRE(rx_comp(&io, 0, c, 2, 2000) == 1);
+	CHECK_EQ(c[0].offset, 6);
+	CHECK_EQ(c[0].length, len);
+	buf = drv_mem(&io.d, RXBUF(0, c[0].req_id));
+	CHECK(!memcmp(buf + 6, f, len));
+	/* a frame that fills the buffer: 6 bytes less room in the first one */
+	post_rx(&io, 0, 2, 200, 0);
+	REQUIRE(!wire_send(&io, f, len));	/* fills the two 2048-byte buffers left */
+	REQUIRE(rx_comp(&io, 0, c, 2, 2000) == 1);
+	REQUIRE(!wire_send(&io, f, len));
+	REQUIRE(rx_comp(&io, 0, c, 2, 2000) == 1);
+	len = build4(f, 17, ip_a, ip_b, 1000, 2000, 200 - 42, 1);
+	REQUIRE(!wire_send(&io, f, len));
+	CHECK_EQ(rx_comp(&io, 0, c, 2, 2000), 2);
+	CHECK_EQ(c[0].length, 194);
+	CHECK_EQ(c[0].offset, 6);
+	CHECK_EQ(c[1].length, len - 194);
+	CHECK_EQ(c[1].offset, 0);
+out:
+	io_close(&io);
+}
+
 int main(void)
 {
 	RUN(t_toeplitz_vectors);
@@ -2452,5 +2740,8 @@ int main(void)
 	RUN(t_llq_256);
 	RUN(t_llq_accel);
 	RUN(t_llq_no_accel);
+	RUN(t_flow_steering);
+	RUN(t_frag_bypass);
+	RUN(t_rx_offset);
 	return h_finish();
 }

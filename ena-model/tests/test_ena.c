@@ -190,6 +190,7 @@ static void t_probe_sequence(void)
 	struct eif_acq_entry attr;
 	const uint8_t *raw = (const uint8_t *)&attr;
 	struct drv d;
+	uint16_t rules;
 	uint32_t mtu;
 	int step;
 
@@ -203,7 +204,10 @@ static void t_probe_sequence(void)
 	CHECK_EQ(mtu, 9216);
 	CHECK_EQ(raw[3] & 1, 1);			/* phase of the first wrap */
 	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_AENQ_CONFIG));
-	CHECK(!(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_LLQ)));
+	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_LLQ));
+	CHECK(attr.u.dev_attr.supported_features & EIF_BIT(EIF_FEAT_FLOW_STEERING));
+	memcpy(&rules, raw + 38, 2);			/* flow steering entries at byte 38 */
+	CHECK_EQ(rules, 64);
 	CHECK_EQ(attr.u.dev_attr.phys_addr_width, 48);
 out:
 	drv_close(&d);

@@ -8,8 +8,8 @@
 #   scripts/vm-run --peer -- ena-model/tests/vm/peer-check.sh [SECONDS|SIZE [PUSH_LEN]]
 #
 # SIZE (say 120M) transfers that much each way instead of running SECONDS.
-# PUSH_LEN (96 or 224, with the model's LLQ on: --model-arg --set
-# --model-arg llq=on) is set with "ethtool -G tx-push-buf-len" first.
+# PUSH_LEN (96 or 224, in the model's default LLQ mode) is set with
+# "ethtool -G tx-push-buf-len" first.
 set -o pipefail
 secs=${1:-10}
 push=${2:-}
