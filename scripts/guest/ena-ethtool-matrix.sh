@@ -10,7 +10,7 @@
 #   ena-ethtool-matrix.sh host|llq
 #
 # ENA_KO=/path/ena.ko tests that module instead of the kernel's ena.
-# "llq" expects the model's LLQ mode (--set llq=on) and adds
+# "llq" expects the model's default LLQ mode (host: --set llq=off) and adds
 # tx-push-buf-len 96/224.
 mode=${1:-host}
 case $mode in host | llq) ;; *) echo "usage: $0 host|llq" >&2 && exit 2 ;; esac

@@ -11,8 +11,6 @@ set -o nounset -o pipefail
 . "$(dirname "$0")/../tests/lib.sh"
 
 mac=${1:?expected MAC}
-# The one warning allowed while the device offers no LLQ.
-allowed='LLQ is not supported'
 
 ena_netdev() {
 	local d
@@ -20,8 +18,8 @@ ena_netdev() {
 		[ -e "$d" ] && basename "$d" && return
 	done
 }
-# ena's messages at warning level or worse, bar the allowed one.
-ena_warnings() { dmesg --level=emerg,alert,crit,err,warn | grep -E '(^| )ena ' | grep -vF "$allowed"; }
+# ena's messages at warning level or worse
+ena_warnings() { dmesg --level=emerg,alert,crit,err,warn | grep -E '(^| )ena '; }
 mgmt_irqs() { awk '/ena-mgmnt/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts; }
 
 has_netdev() { [ -n "$(ena_netdev)" ]; }
@@ -38,8 +36,9 @@ expect_ok "ena binds the device and registers a netdev" wait_for 50 has_netdev
 # udev renames eth0 (to enp0s9) right after registration
 udevadm settle
 dev=$(ena_netdev)
-expect_eq "no ena warnings or errors in dmesg (only the LLQ fallback)" "" "$(ena_warnings)"
-expect_ok "the LLQ fallback warning is there (the model offers no LLQ yet)" sh -c "dmesg | grep -qF '$allowed'"
+expect_eq "no ena warnings or errors in dmesg" "" "$(ena_warnings)"
+# the model offers LLQ, as Nitro devices do: TX headers are pushed
+expect_ok "the driver uses LLQ (ethtool -g: TX push on)" sh -c "ethtool -g '$dev' | grep -qi '^tx push:[[:space:]]*on'"
 expect_eq "ip link shows the profile's MAC" "$mac" "$(cat "/sys/class/net/$dev/address")"
 expect_eq "ethtool -i says driver ena" "driver: ena" "$(ethtool -i "$dev" | grep '^driver:')"
 

@@ -4,8 +4,8 @@
 # shows each step in the order it must happen (reset before the admin
 # queue, admin queue before IO queues, a TX completion after its doorbell,
 # an AENQ handler after its event, ...), checked against the model's own log
-# as the independent record. In CI: our driver in host mode; with
-# ENA_LAB_FULL=1 also upstream's driver, and ours with LLQ.
+# as the independent record. In CI: our driver in the model's default
+# LLQ mode; with ENA_LAB_FULL=1 also upstream's driver, and ours in host mode.
 #
 #   scripts/tests/demo-tour.sh
 
@@ -106,13 +106,13 @@ check_tour() {
 }
 
 runs=("ours")
-[ -z "${ENA_LAB_FULL:-}" ] || runs+=("upstream" "ours --llq")
+[ -z "${ENA_LAB_FULL:-}" ] || runs+=("upstream" "ours --host")
 for run in "${runs[@]}"; do
-	read -r driver llq <<<"$run"
-	log "scripts/demo --tour --driver $driver $llq"
+	read -r driver mode <<<"$run"
+	log "scripts/demo --tour --driver $driver $mode"
 	rc=0
 	# shellcheck disable=SC2086
-	"$LAB_SCRIPTS/demo" --tour --driver "$driver" $llq >"$LAB_WORK/scratch/demo-tour.out" 2>&1 || rc=$?
+	"$LAB_SCRIPTS/demo" --tour --driver "$driver" $mode >"$LAB_WORK/scratch/demo-tour.out" 2>&1 || rc=$?
 	expect_eq "$run: scripts/demo --tour exits 0" 0 "$rc"
 	[ "$rc" = 0 ] || tail -n 20 "$LAB_WORK/scratch/demo-tour.out"
 	check_tour "$run"

@@ -134,7 +134,7 @@ for kver in "${DIST_KERNELS[@]}"; do
 	for mode in "${boot_modes[@]}"; do
 		name=dist-$kver-$mode
 		args=(--name "$name" --kernel "/boot/vmlinuz-$kver" --peer)
-		[ "$mode" = host ] || args+=(--model-arg --set --model-arg llq=on)
+		[ "$mode" != host ] || args+=(--model-arg --set --model-arg llq=off)
 		guest=("$LAB_SCRIPTS/guest/dist-check.sh" "$version" "$mode")
 		[ -z "${ENA_LAB_FULL:-}" ] || guest+=(distro-matrix)
 		start=$SECONDS

@@ -34,7 +34,8 @@ for run in "${runs[@]}"; do
 	args=(--name "$name" --peer --model-arg --pcap --model-arg "$out/frames.pcap"
 		--model-arg --pcap-snaplen --model-arg 96)
 	push=
-	[ "$mode" = host ] || { args+=(--model-arg --set --model-arg llq=on) && push=224; }
+	# LLQ is the model's default, as on Nitro devices
+	if [ "$mode" = host ]; then args+=(--model-arg --set --model-arg llq=off); else push=224; fi
 	env=()
 	# our driver also gets a load/traffic/unload cycle under kmemleak
 	if [ "$driver" = series ]; then args+=(--kmemleak); else env=(ENA_KO="$base_ko"); fi
