@@ -19,7 +19,7 @@ import socket
 import subprocess
 import time
 
-from lib.py import ksft_eq, ksft_true, KsftFailEx, KsftSkipEx, cmd, ethtool, ip
+from lib.py import ksft_eq, ksft_true, KsftFailEx, KsftSkipEx, cmd, ethtool, ip, wait_port_listen
 
 CTL_DEFAULT = "/dev/virtio-ports/org.ena-lab.ctl"
 
@@ -242,8 +242,9 @@ class Iperf3:
         self.secs = secs
         port = 5201 + (os.getpid() % 1000)
         self.server = cmd(f"iperf3 -s -1 -p {port}", host=cfg.remote, background=True)
-        time.sleep(1)
-        # the server in the remote namespace may take a moment to listen
+        # the server may take seconds to listen on a slow (debug) kernel,
+        # and a refused connection is not retried
+        wait_port_listen(port, host=cfg.remote, sleep=0.1, deadline=30)
         self.client = cmd(f"iperf3 -c {cfg.remote_addr_v['4']} -p {port} -t {secs} "
                           f"{'--bidir ' if bidir else ''}-J --connect-timeout 10000",
                           background=True)
@@ -258,6 +259,8 @@ class Iperf3:
         self.server.process(terminate=self.server.proc.poll() is None, fail=False)
         ksft_eq(self.client.ret, 0, f"iperf3 failed: {self.client.stdout[-500:]}"
                 f"{self.client.stderr[-500:]}")
+        if self.client.ret != 0:
+            return None
         try:
             return json.loads(self.client.stdout)
         except json.JSONDecodeError:
