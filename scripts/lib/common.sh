@@ -8,6 +8,7 @@
 #   KSRC           a kernel git tree to use instead of the cached base tree
 #   ENA_LAB_REPO   the project checkout whose series/ and patches/ are used
 #                  (default: the checkout holding this file)
+#   ENA_LAB_DEBUG_KERNEL  non-empty: the VM tests boot the debug VM kernel
 
 set -o errexit -o nounset -o pipefail
 
@@ -19,7 +20,15 @@ LAB_WORK=$LAB_CACHE/work          # everything else; bind-mounted into the root
 LAB_BASE_REPO=$LAB_WORK/linux     # git repo of the unpacked base tree
 LAB_BASE_TAG=ena-lab-base         # tag of the base commit in that repo
 LAB_BUILD=$LAB_WORK/build         # O= build directories
-LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-ena-base # upstream's ena.ko for the VM kernel
+# The VM kernel the VM tests boot, and upstream's ena.ko built for it;
+# ENA_LAB_DEBUG_KERNEL=1 picks the debug kernel (build-vm-kernel --debug).
+if [ -n "${ENA_LAB_DEBUG_KERNEL:-}" ]; then
+	LAB_VM_KERNEL=$LAB_BUILD/vm-debug
+	LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-debug-ena-base
+else
+	LAB_VM_KERNEL=$LAB_BUILD/vm
+	LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-ena-base
+fi
 LAB_ARTIFACTS=$LAB_WORK/artifacts # logs and results worth keeping
 LAB_ENA_DIR=drivers/net/ethernet/amazon/ena
 
@@ -53,6 +62,13 @@ in_root() { [ "${ENA_LAB_IN_ROOT:-0}" = 1 ]; }
 run_dir_owned() {
 	local owner
 	owner=$(cat "$1/owner" 2>/dev/null) && [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null
+}
+
+# console_splats FILE: the lines of a VM console log that show a kernel
+# bug, a memory or locking error found by the debug kernel's checkers, or
+# a leak (nothing when the log is clean).
+console_splats() {
+	grep -E 'BUG:|WARNING:|Oops|UBSAN:|KASAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|ODEBUG:|refcount_t:|leaked reference|kmemleak: [0-9]+ new suspected' "$1" || true
 }
 
 # lab_enter_root "$0" "$@": re-run the calling script inside the toolchain

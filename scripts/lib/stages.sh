@@ -35,6 +35,9 @@ run_test_stages() {
 	stage_run dist-install "$LAB_SCRIPTS/tests/dist-install.sh"
 	if [ -n "${ENA_LAB_FULL:-}" ]; then
 		stage_run selftests "$LAB_SCRIPTS/selftests" --full
+		# not in CI: the debug kernel's cold build (about 24 min) and its
+		# runs on top of a cold CI run would exceed the 75-minute budget
+		stage_run vm-debug "$LAB_SCRIPTS/tests/vm-debug.sh"
 	else
 		stage_run selftests "$LAB_SCRIPTS/selftests"
 	fi

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The debug kernel's pass (scripts/test --full): builds the debug VM kernel
+# (KASAN, UBSAN, lockdep, sleep-in-atomic, debug objects, the netdev
+# refcount tracker), then on it: the ena selftests with our driver (the
+# fault matrix and the stress cases included), the fault matrix with
+# upstream's driver, and vm-ethtool. Each must pass as on the regular
+# kernel, and no console may show a splat; one from outside ena is still a
+# failure here (it is printed, so it can be reported upstream).
+
+. "$(dirname "$0")/../lib/common.sh"
+lab_enter_root "$0" "$@"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$LAB_SCRIPTS/tests/lib.sh"
+
+start=$SECONDS
+expect_ok "the debug VM kernel builds" "$LAB_SCRIPTS/build-vm-kernel" --debug
+log "debug kernel: built in $((SECONDS - start)) s"
+export ENA_LAB_DEBUG_KERNEL=1
+base_ko=$LAB_BUILD/vm-debug-ena-base/ena.ko
+
+consoles=()
+start=$SECONDS
+expect_ok "ena selftests (our driver) on the debug kernel" \
+	"$LAB_SCRIPTS/selftests" --suite ena --name debug-ours
+consoles+=("$LAB_ARTIFACTS/selftests/debug-ours/ena.console.log")
+log "debug kernel: ena selftests in $((SECONDS - start)) s"
+start=$SECONDS
+expect_ok "the fault matrix (upstream's driver) on the debug kernel" \
+	"$LAB_SCRIPTS/selftests" --suite ena --name debug-upstream \
+	--test drivers/net/lab/lab_faults.py --module "$base_ko"
+consoles+=("$LAB_ARTIFACTS/selftests/debug-upstream/ena.console.log")
+log "debug kernel: fault matrix (upstream) in $((SECONDS - start)) s"
+start=$SECONDS
+expect_ok "vm-ethtool on the debug kernel" "$LAB_SCRIPTS/tests/vm-ethtool.sh"
+consoles+=("$LAB_ARTIFACTS"/vm/ethtool-*/console.log)
+log "debug kernel: vm-ethtool in $((SECONDS - start)) s"
+
+for c in "${consoles[@]}"; do
+	expect_eq "no splat in $(basename "$(dirname "$c")")/$(basename "$c")" "" "$(console_splats "$c")"
+done
+test_summary
