@@ -256,7 +256,7 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		struct eif_f_llq *l = &r->u.llq;
 
 		l->max_llq_num = p->max_queues;
-		l->max_llq_depth = d->llq_max_depth;
+		l->max_llq_depth = ena_llq_depth(d, 128);
 		l->header_location_supported = EIF_LLQ_HEADER_INLINE;
 		l->header_location_enabled = EIF_LLQ_HEADER_INLINE;
 		l->entry_size_supported = EIF_LLQ_ENTRY_128 | EIF_LLQ_ENTRY_192 | EIF_LLQ_ENTRY_256;
@@ -271,7 +271,7 @@ static uint8_t get_feature(struct ena_dev *d, const struct eif_aq_entry *c,
 		if (f->feat.version >= EIF_LLQ_VERSION) {
 			l->version = EIF_LLQ_VERSION;
 			l->entry_size_recommended = llq_entry_bit(p->llq_entry_recommended);
-			l->max_wide_depth = (uint16_t)d->llq_max_wide_depth;
+			l->max_wide_depth = (uint16_t)ena_llq_depth(d, 256);
 		}
 		return EIF_ST_SUCCESS;
 	}

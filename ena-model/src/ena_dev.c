@@ -589,11 +589,8 @@ struct ena_dev *ena_dev_create(const char *name, const struct ena_profile *prof,
 	 * what fits there, so 256-byte ("wide") entries allow half the depth
 	 * of 128-byte ones.
 	 */
-	if (prof->max_queues && d->llq_size) {
+	if (prof->max_queues && d->llq_size)
 		d->llq_slot = pow2_floor(d->llq_size / prof->max_queues);
-		d->llq_max_depth = ena_llq_depth(d, 128);
-		d->llq_max_wide_depth = ena_llq_depth(d, 256);
-	}
 	d->txbuf = malloc(ENA_MAX_FRAME);
 	d->segbuf = malloc(ENA_MAX_FRAME);
 	d->delayed = calloc(ENA_MAX_DELAYED, sizeof(*d->delayed));

@@ -156,9 +156,8 @@ bool ena_eni_allow(struct ena_eni *e, struct eif_eni_stats *st, const uint8_t *f
 	uint64_t bits = (uint64_t)len * 8;
 	struct ena_eni_flow fl;
 	struct pkt_info pi;
-	bool ll;
-
 	bool frag_limited = !in && lim[ENA_ENI_FRAG] && !e->frag_bypass;
+	bool ll;
 
 	if (!lim[ENA_ENI_PPS] && !lim[ENA_ENI_BW_IN] && !lim[ENA_ENI_BW_OUT] &&
 	    !lim[ENA_ENI_CONNTRACK] && !lim[ENA_ENI_LINKLOCAL] && !frag_limited)

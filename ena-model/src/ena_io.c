@@ -899,10 +899,11 @@ void ena_dev_receive(struct ena_dev *d, const uint8_t *f, size_t len)
 		}
 		blen = r->length ? r->length : 65536u;
 		/* the offset is only used where the buffer has room after it */
-		if (nd == 0 && lead >= blen)
-			lead = 0;
-		if (nd == 0)
+		if (nd == 0) {
+			if (lead >= blen)
+				lead = 0;
 			blen -= lead;
+		}
 		if (blen > chunk)
 			blen = chunk;
 		share[nd] = blen < len - got ? blen : (uint32_t)(len - got);

@@ -189,9 +189,7 @@ struct ena_dev {
 	uint32_t llq_descs_before_hdr;
 	uint16_t llq_stride;		/* EIF_LLQ_STRIDE_* */
 	uint16_t llq_accel;		/* EIF_LLQ_ACCEL_* the driver enabled */
-	uint32_t llq_slot;		/* BAR2 bytes per TX queue */
-	uint32_t llq_max_depth;		/* with 128-byte entries */
-	uint32_t llq_max_wide_depth;	/* with 256-byte entries */
+	uint32_t llq_slot;		/* BAR2 bytes per TX queue (ena_llq_depth) */
 };
 
 /* ena_dev.c */
