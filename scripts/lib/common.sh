@@ -22,13 +22,17 @@ LAB_BASE_TAG=ena-lab-base         # tag of the base commit in that repo
 LAB_BUILD=$LAB_WORK/build         # O= build directories
 # The VM kernel the VM tests boot, and upstream's ena.ko built for it;
 # ENA_LAB_DEBUG_KERNEL=1 picks the debug kernel (build-vm-kernel --debug).
-if [ -n "${ENA_LAB_DEBUG_KERNEL:-}" ]; then
-	LAB_VM_KERNEL=$LAB_BUILD/vm-debug
-	LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-debug-ena-base
-else
-	LAB_VM_KERNEL=$LAB_BUILD/vm
-	LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-ena-base
-fi
+# A script that changes the variable calls this again.
+lab_select_vm_kernel() {
+	if [ -n "${ENA_LAB_DEBUG_KERNEL:-}" ]; then
+		LAB_VM_KERNEL=$LAB_BUILD/vm-debug
+		LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-debug-ena-base
+	else
+		LAB_VM_KERNEL=$LAB_BUILD/vm
+		LAB_VM_BASE_ENA_DIR=$LAB_BUILD/vm-ena-base
+	fi
+}
+lab_select_vm_kernel
 LAB_ARTIFACTS=$LAB_WORK/artifacts # logs and results worth keeping
 LAB_ENA_DIR=drivers/net/ethernet/amazon/ena
 

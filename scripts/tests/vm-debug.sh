@@ -17,7 +17,8 @@ start=$SECONDS
 expect_ok "the debug VM kernel builds" "$LAB_SCRIPTS/build-vm-kernel" --debug
 log "debug kernel: built in $((SECONDS - start)) s"
 export ENA_LAB_DEBUG_KERNEL=1
-base_ko=$LAB_BUILD/vm-debug-ena-base/ena.ko
+lab_select_vm_kernel
+base_ko=$LAB_VM_BASE_ENA_DIR/ena.ko
 
 consoles=()
 start=$SECONDS
