@@ -5,9 +5,9 @@
 # refcount tracker), then on it: the ena selftests with our driver (the
 # fault matrix and the stress cases included), the fault matrix with
 # upstream's driver (failing only the cases the series fixes), and
-# vm-ethtool. Each must pass as on the regular
-# kernel, and no console may show a splat; one from outside ena is still a
-# failure here (it is printed, so it can be reported upstream).
+# vm-ethtool. Each must pass as on the regular kernel, and no console may
+# show a splat; one from outside ena is still a failure here (it is
+# printed, so it can be reported upstream).
 
 . "$(dirname "$0")/../lib/common.sh"
 lab_enter_root "$0" "$@"

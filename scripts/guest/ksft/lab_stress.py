@@ -91,32 +91,29 @@ def config_loop_under_iperf3(cfg):
     defer(ethtool, f"-L {cfg.ifname} combined {cur_ch}")
     defer(ethtool, f"-G {cfg.ifname} rx {rings['rx'][0]} tx {rings['tx'][0]}")
     defer(ip, f"link set dev {cfg.ifname} mtu {mtu}")
-    # each a pair of settings to alternate between
+    # each a pair of settings to alternate between, as (tool, arguments)
     steps = []
     if max_ch > 1:
-        steps.append([f"-L {cfg.ifname} combined {n}" for n in (1, max_ch)])
+        steps.append([(ethtool, f"-L {cfg.ifname} combined {n}") for n in (1, max_ch)])
     # half the ring, or double it where half is below ENA's minimum (256)
     other = {d: c // 2 if c // 2 >= 256 else min(m, c * 2) for d, (c, m) in rings.items()}
-    steps.append([f"-G {cfg.ifname} rx {other['rx']} tx {other['tx']}",
-                  f"-G {cfg.ifname} rx {rings['rx'][0]} tx {rings['tx'][0]}"])
+    steps.append([(ethtool, f"-G {cfg.ifname} rx {other['rx']} tx {other['tx']}"),
+                  (ethtool, f"-G {cfg.ifname} rx {rings['rx'][0]} tx {rings['tx'][0]}")])
     big_mtu = min(max_mtu, 4000)
     if big_mtu > 1500:
-        steps.append([f"link set dev {cfg.ifname} mtu {big_mtu}",
-                      f"link set dev {cfg.ifname} mtu 1500"])
+        steps.append([(ip, f"link set dev {cfg.ifname} mtu {big_mtu}"),
+                      (ip, f"link set dev {cfg.ifname} mtu 1500")])
     flow = Iperf3(cfg, 120 if FULL else 30)
     changes = 0
     slowest = 0.0
     # the changes stop in time for iperf3's last 5 s, which must see both
     # ways: a change starts only if the slowest one so far would end by then
     # (a debug kernel takes seconds for one)
-    for setting in itertools.cycle([s for pair in steps for s in pair]):
+    for tool, setting in itertools.cycle([s for pair in steps for s in pair]):
         if time.monotonic() - flow.start + slowest > flow.secs - 5:
             break
         began = time.monotonic()
-        if setting.startswith("link "):
-            ip(setting)
-        else:
-            ethtool(setting)
+        tool(setting)
         slowest = max(slowest, time.monotonic() - began)
         changes += 1
     ksft_ge(changes, 2, "settings changed during the iperf3 run")
