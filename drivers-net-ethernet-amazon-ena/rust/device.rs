@@ -13,6 +13,7 @@ use kernel::{
     dma::{Coherent, Device as _, DmaMask},
     io::{io_project, poll::read_poll_timeout, Io},
     irq::{IrqReturn, ThreadedHandler},
+    net::netdev,
     new_condvar, new_mutex, pci,
     prelude::*,
     sync::{
@@ -113,6 +114,9 @@ pub(crate) struct State {
     pub(crate) failed: bool,
     /// The device is reset and nothing of it is in use.
     quiesced: bool,
+    /// The network interface, while it is registered: its carrier follows
+    /// the link.
+    netif: Option<ARef<netdev::Device>>,
 }
 
 impl State {
@@ -150,6 +154,7 @@ impl State {
             last_reset: None,
             failed: false,
             quiesced: true,
+            netif: None,
         })
     }
 
@@ -188,8 +193,11 @@ impl State {
         self.send_host_info(bar)?;
         self.configure_aenq(bar)?;
 
+        // The link state outlives a reset, as in the C driver: the device
+        // sends a link event only when the link changes.
         self.events = Events {
             last_keep_alive: Some(Instant::now()),
+            link_up: self.events.link_up,
             ..Default::default()
         };
         self.info.bring_up_time_us = start.elapsed().as_micros_ceil();
@@ -220,6 +228,7 @@ impl State {
         self.disable_interrupts(bar)?;
         self.reset(bar, ResetReason::Normal)?;
         self.quiesced = true;
+        self.sync_carrier();
         Ok(())
     }
 
@@ -385,6 +394,19 @@ impl State {
         Ok(())
     }
 
+    /// Sets the interface's carrier from the last link event: on only if
+    /// the device said the link is up and is running.
+    fn sync_carrier(&self) {
+        let Some(netif) = &self.netif else {
+            return;
+        };
+        if self.events.link_up == Some(true) && !self.quiesced && !self.failed {
+            netif.carrier_on();
+        } else {
+            netif.carrier_off();
+        }
+    }
+
     /// Why the device needs a reset now, if it does.
     fn reset_due(&self) -> Option<ResetReason> {
         if self.events.fatal {
@@ -463,6 +485,30 @@ impl Shared {
         self.state.lock().quiesce(&self.bar)
     }
 
+    /// Has the carrier of the registered interface `netif` follow the link.
+    pub(crate) fn attach_netif(&self, netif: ARef<netdev::Device>) {
+        let mut state = self.state.lock();
+        state.netif = Some(netif);
+        state.sync_carrier();
+    }
+
+    /// Lets go of the interface, which can then be unregistered.
+    pub(crate) fn detach_netif(&self) {
+        self.state.lock().netif = None;
+    }
+
+    /// Sets `netif`'s carrier from the link state (at open).
+    pub(crate) fn sync_carrier(&self, netif: &netdev::Device) {
+        let state = self.state.lock();
+        if state
+            .netif
+            .as_deref()
+            .is_some_and(|n| core::ptr::eq(n, netif))
+        {
+            state.sync_carrier();
+        }
+    }
+
     /// Runs an admin command: through the interrupt once the device is live,
     /// polled before.
     pub(crate) fn execute(
@@ -531,6 +577,9 @@ impl Shared {
         };
 
         dev_err!(self.pdev, "resetting the device: {:?}\n", reason);
+        if let Some(netif) = &state.netif {
+            netif.carrier_off();
+        }
         self.admin_timed_out.store(false, Relaxed);
         state.resets += 1;
         state.last_reset = Some(reason);
@@ -538,7 +587,10 @@ impl Shared {
             .bring_up(&self.bar, reason)
             .and_then(|()| state.enable_interrupts(&self.bar));
         match result {
-            Ok(()) => dev_info!(self.pdev, "device recovered after a reset\n"),
+            Ok(()) => {
+                dev_info!(self.pdev, "device recovered after a reset\n");
+                state.sync_carrier();
+            }
             Err(e) => {
                 dev_err!(
                     self.pdev,
@@ -563,6 +615,7 @@ impl Shared {
                 state.apply_hints(&hints);
                 state.info.hints = Some(hints);
             }
+            state.sync_carrier();
         }
         // A completion may have come too: wake the command's waiter.
         self.admin_done.notify_all();

@@ -16,8 +16,10 @@
 use core::fmt;
 use kernel::{
     debugfs::{Dir, File},
-    device::Core,
-    irq, pci,
+    device::{Bound, Core, Device},
+    irq,
+    net::netdev,
+    pci,
     prelude::*,
     str::CString,
     sync::Arc,
@@ -28,6 +30,7 @@ mod aenq;
 mod defs;
 mod device;
 mod mmio;
+mod netif;
 mod regs;
 mod ring;
 
@@ -185,6 +188,8 @@ impl fmt::Debug for StatsView {
 /// A bound ENA function.
 #[pin_data]
 struct EnaRust<'bound> {
+    /// Unregistered first: the stack stops calling the driver.
+    netif: netdev::Registration<'bound, netif::NetIf>,
     // Dropped first: debugfs must be gone before what it shows.
     _debugfs: Dir,
     #[pin]
@@ -275,6 +280,28 @@ impl pci::Driver for EnaRustDriver {
                 _: {
                     shared.start()?;
                 },
+                netif: {
+                    let (mac, max_mtu) = {
+                        let attributes = &shared.state.lock().info.attributes;
+                        (attributes.mac_addr, attributes.max_mtu)
+                    };
+                    let opts = netdev::Options {
+                        tx_queues: 1,
+                        rx_queues: 1,
+                        mac,
+                        min_mtu: netif::MIN_MTU,
+                        max_mtu,
+                        mtu: max_mtu.min(1500),
+                    };
+                    let parent: &'bound Device<Bound> = pdev.as_ref();
+                    let reg = netdev::Registration::new(
+                        parent,
+                        netif::NetIf::new(shared.clone())?,
+                        &opts,
+                    )?;
+                    shared.attach_netif(reg.device().into());
+                    reg
+                },
             }))
         })
     }
@@ -285,6 +312,8 @@ impl pci::Driver for EnaRustDriver {
             Ok(()) => dev_info!(pdev, "device reset, unbound\n"),
             Err(e) => dev_warn!(pdev, "reset at unbind failed: {:?}\n", e),
         }
+        // The interface is unregistered next, which waits for this reference.
+        this.shared.detach_netif();
     }
 }
 

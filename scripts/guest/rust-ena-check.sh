@@ -3,8 +3,11 @@
 # Runs inside the VM (see scripts/tests/vm-probe.sh), after the C driver's
 # checks: the Rust driver (ena_rust) takes the ENA function through
 # driver_override, reads the device the way the C driver does and shows it
-# in debugfs. Through the model's control port: keep-alives arrive, the link
-# state follows the device, and a keep-alive loss and a fatal error each
+# in debugfs, and registers a network interface (the device's MAC and MTU
+# limits, the carrier following the link; no data path yet: what it is
+# given is counted as dropped). Through the model's control port:
+# keep-alives arrive, the link state and the carrier follow the device,
+# and a keep-alive loss and a fatal error each
 # make the watchdog reset and re-initialise the device. Then 20 unbind/bind
 # cycles, the function goes back to the C driver, which passes traffic, and
 # kmemleak and dmesg stay clean.
@@ -97,6 +100,31 @@ expect_eq "admin commands complete through the interrupt after probe" interrupt 
 expect_ok "admin commands: all completed, none failed, aborted or timed out" admin_clean
 expect_ok "the probe said what it found" sh -c "dmesg | grep -q 'ena_rust.*ENA found, MAC $mac'"
 
+# The network interface: the device's MAC and MTU limits, the carrier
+# following the link.
+# one readdir: a glob would race with udev renaming the interface
+netif_of_bdf() { ls "/sys/bus/pci/devices/$bdf/net/" 2>/dev/null | head -n 1; }
+udevadm settle
+netif=$(netif_of_bdf)
+carrier_is() { [ "$(cat "/sys/class/net/$(netif_of_bdf)/carrier" 2>/dev/null)" = "$1" ]; }
+expect_ok "a network interface is registered ($netif)" test -n "$netif" -a -e "/sys/class/net/$netif"
+expect_eq "... with the device's MAC" "$mac" "$(cat "/sys/class/net/$netif/address" 2>/dev/null)"
+expect_eq "... whose maximum MTU is the device's" "$c_mtu" \
+	"$(ip -d link show dev "$netif" 2>/dev/null | sed -n 's/.* maxmtu \([0-9]*\).*/\1/p')"
+expect_ok "... MTU $((c_mtu + 1)) refused" sh -c "! ip link set dev $netif mtu $((c_mtu + 1)) 2>/dev/null"
+expect_ok "... MTU 127 refused (the minimum is 128)" sh -c "! ip link set dev $netif mtu 127 2>/dev/null"
+expect_ok "... MTU $c_mtu and back to 1500 taken" \
+	sh -c "ip link set dev $netif mtu $c_mtu && ip link set dev $netif mtu 1500"
+expect_ok "ip link set up" ip link set dev "$netif" up
+expect_ok "carrier on: the device said the link is up" wait_for 10 carrier_is 1
+# no data path yet: what the stack sends is dropped and counted
+dropped_before=$(cat "/sys/class/net/$netif/statistics/tx_dropped")
+ip addr add 198.51.100.1/24 dev "$netif"
+ping -q -c 2 -W 1 -I "$netif" 198.51.100.2 >/dev/null 2>&1
+dropped=$(($(cat "/sys/class/net/$netif/statistics/tx_dropped") - dropped_before))
+expect_ok "packets sent on it are counted as TX drops ($dropped)" test "$dropped" -ge 1
+ip addr flush dev "$netif"
+
 # An admin command after probe: it completes through the interrupt.
 by_irq=$(state admin_by_interrupt)
 expect_eq "basic stats through an admin command" "status: ok" "$(tail -n 1 "$(debugfs_file basic_stats)")"
@@ -113,8 +141,10 @@ expect_ok "the last keep-alive is recent" test "$(state keep_alive_age_ms)" -lt 
 expect_eq "the link is up" up "$(state link)"
 ctl link down
 expect_ok "link down within 1 s" wait_for 5 state_is link down
+expect_ok "... carrier off" wait_for 5 carrier_is 0
 ctl link up
 expect_ok "link up within 1 s" wait_for 5 state_is link up
+expect_ok "... carrier on" wait_for 5 carrier_is 1
 ctl notify
 expect_ok "a hints notification is counted" wait_for 10 state_is aenq_notification 1
 
@@ -142,6 +172,7 @@ expect_ok "fatal error: reset within 2 s" wait_for 10 state_is resets 2
 expect_eq "... for the fatal error" "Generic (13)" "$(state last_reset_reason)"
 expect_ok "... and keep-alives count again" wait_for 30 keep_alives_counted
 expect_eq "... the link state is known again" up "$(state link)"
+expect_ok "... carrier on again" wait_for 10 carrier_is 1
 expect_eq "... basic stats work again" "status: ok" "$(tail -n 1 "$(debugfs_file basic_stats)")"
 expect_ok "... admin commands clean" admin_clean
 expect_ok "the resets are in the kernel log" \
@@ -154,6 +185,7 @@ for i in $(seq 20); do
 	[ ! -e "$(debugfs_file)" ] || failed_cycles+=" debugfs-left#$i"
 	echo "$bdf" >/sys/bus/pci/drivers/ena_rust/bind || failed_cycles+=" bind#$i"
 	on_driver ena_rust && admin_clean || failed_cycles+=" probe#$i"
+	[ -n "$(netif_of_bdf)" ] || failed_cycles+=" no-netif#$i"
 done
 expect_eq "20 unbind/bind cycles all probe" "" "$failed_cycles"
 

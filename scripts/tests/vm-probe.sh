@@ -6,10 +6,11 @@
 # - the Rust driver (ena_rust) through driver_override: what it shows in
 #   debugfs equals what the model offers (its log is the independent
 #   record), the admin counters add up, events and the watchdog's recovery
-#   from a keep-alive loss and a fatal error, 20 unbind/bind cycles, then
+#   from a keep-alive loss and a fatal error, its network interface (MAC,
+#   MTU limits, carrier following the link), 20 unbind/bind cycles, then
 #   the C driver takes the function back and passes traffic;
 # - the doc tests of the kernel crate modules the series adds to or changes,
-#   workqueue and utsname (KUnit, enabled for this boot).
+#   workqueue, utsname and net_netdev (KUnit, enabled for this boot).
 # A second, short boot probes the Rust driver on a profile without readless
 # reads, hints or LLQ.
 #
@@ -22,8 +23,9 @@ lab_enter_root "$0" "$@"
 mac=02:ee:11:22:33:44
 out=$LAB_ARTIFACTS/vm/probe
 rc=0
-# one glob (KUnit takes one) for workqueue_rs_N and utsname_rs_N, no other file
-doctests='rust_doctests_kernel.rust_doctest_kernel_[wu][ot][rs][kn][a-z]*_rs_*'
+# one glob (KUnit takes one) for workqueue_rs_N, utsname_rs_N and
+# net_netdev_rs_N, no other file
+doctests='rust_doctests_kernel.rust_doctest_kernel_[wun][ote][rst][kn_][a-z_]*_rs_*'
 "$LAB_SCRIPTS/vm-run" --name probe --kmemleak --peer --model-arg --mac --model-arg "$mac" \
 	--append kunit.enable=1 --append "kunit.filter_glob=$doctests" -- \
 	sh -c '"$0/ena-probe-check.sh" "$1"; a=$?; "$0/rust-ena-check.sh" "$1"; b=$?; [ $a = 0 ] && [ $b = 0 ]' \
@@ -51,11 +53,11 @@ ere() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 expect_ok "Rust driver: host info with release '$release', its version string and code $code" \
 	grep -qE "host info: os type 1, release \"$(ere "$release")\", version \"#[^\"]+\", kernel $(ere "$code"), driver 0\.1\.0" "$out/model.log"
 
-# The workqueue and utsname doc tests (cancel_sync's among them) all ran in
+# The workqueue, utsname and netdev doc tests (cancel_sync's among them) all ran in
 # that boot.
 generated=$LAB_BUILD/vm/rust/doctests_kernel_generated.rs
 expect_ok "cancel_sync's doc test is built into the VM kernel" grep -q 'cancel_sync' "$generated"
-for file in workqueue utsname; do
+for file in workqueue utsname net_netdev; do
 	built=$(grep -o "rust_doctest_kernel_${file}_rs_[0-9]*" "$generated" | sort -u | wc -l)
 	reported=$(grep -c " ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
 	failed=$(grep -c "not ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
