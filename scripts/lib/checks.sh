@@ -142,7 +142,7 @@ check_checkpatch() {
 		--ignore UNKNOWN_COMMIT_ID "$patch" \
 		>"$details" 2>&1 && return 0
 	local maintained=
-	if grep -q "^$MAINTAINERS_WARNING" "$details"; then
+	if grep -qxF -- "$MAINTAINERS_WARNING" "$details"; then
 		new_files_maintained "$tree" >>"$details" || return 1
 		maintained=1
 	fi
