@@ -32,6 +32,7 @@ use crate::{
     defs::{self, feature, AcqEntry, AenqConfig, AqEntry, DeviceAttributes, HostAttributes},
     defs::{BasicStats, HostInfo, HostInfoPage, HwHints, Llq, MaxQueuesExt, Offloads},
     mmio::RegisterReader,
+    netif::NetIf,
     regs::{self, offset, Bar0Handle, ResetReason},
 };
 
@@ -49,6 +50,12 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT: Delta = Delta::from_millis(6000);
 
 /// A hint value that means "no timeout".
 const HINT_NO_TIMEOUT: u16 = 0xffff;
+
+/// How long a TX packet may wait for its completion, and how many may be
+/// that late before the device is reset, when the device gives no hint
+/// (the C driver's defaults).
+const DEFAULT_TX_TIMEOUT_MS: i64 = 5000;
+const DEFAULT_MISSED_TX_THRESHOLD: u32 = 128;
 
 /// The driver's version as the device sees it in the host information.
 const DRIVER_VERSION: (u8, u8, u8) = (0, 1, 0);
@@ -115,8 +122,12 @@ pub(crate) struct State {
     /// The device is reset and nothing of it is in use.
     quiesced: bool,
     /// The network interface, while it is registered: its carrier follows
-    /// the link.
-    netif: Option<ARef<netdev::Device>>,
+    /// the link, and a reset stops and restarts its data path.
+    netif: Option<(ARef<netdev::Device>, Arc<NetIf>)>,
+    /// How late a TX completion may be (`None`: never late), and how many
+    /// late ones mean the device lost them.
+    tx_timeout_ms: Option<i64>,
+    missed_tx_threshold: u32,
 }
 
 impl State {
@@ -155,6 +166,8 @@ impl State {
             failed: false,
             quiesced: true,
             netif: None,
+            tx_timeout_ms: Some(DEFAULT_TX_TIMEOUT_MS),
+            missed_tx_threshold: DEFAULT_MISSED_TX_THRESHOLD,
         })
     }
 
@@ -345,6 +358,14 @@ impl State {
             HINT_NO_TIMEOUT => self.keep_alive_timeout = None,
             ms => self.keep_alive_timeout = Some(Delta::from_millis(i64::from(ms))),
         }
+        match hints.missing_tx_completion_timeout {
+            0 => {}
+            HINT_NO_TIMEOUT => self.tx_timeout_ms = None,
+            ms => self.tx_timeout_ms = Some(i64::from(ms)),
+        }
+        if hints.missed_tx_completion_count_threshold != 0 {
+            self.missed_tx_threshold = u32::from(hints.missed_tx_completion_count_threshold);
+        }
     }
 
     /// Tells the device about its host, if it wants to know.
@@ -397,7 +418,7 @@ impl State {
     /// Sets the interface's carrier from the last link event: on only if
     /// the device said the link is up and is running.
     fn sync_carrier(&self) {
-        let Some(netif) = &self.netif else {
+        let Some((netif, _)) = &self.netif else {
             return;
         };
         if self.events.link_up == Some(true) && !self.quiesced && !self.failed {
@@ -439,6 +460,8 @@ pub(crate) struct Shared {
     admin_timed_out: Atomic<bool>,
     /// Set at unbind: nothing may start using the device again.
     stopping: Atomic<bool>,
+    /// A reset the data path asked for (`ResetReason` + 1; 0: none).
+    reset_requested: Atomic<u32>,
     #[pin]
     watchdog: DelayedWork<Shared>,
 }
@@ -460,6 +483,7 @@ impl Shared {
             admin_done <- new_condvar!(),
             admin_timed_out: Atomic::new(false),
             stopping: Atomic::new(false),
+            reset_requested: Atomic::new(0),
             watchdog <- new_delayed_work!("ena_rust::watchdog"),
         })
     }
@@ -485,10 +509,11 @@ impl Shared {
         self.state.lock().quiesce(&self.bar)
     }
 
-    /// Has the carrier of the registered interface `netif` follow the link.
-    pub(crate) fn attach_netif(&self, netif: ARef<netdev::Device>) {
+    /// Has the carrier of the registered interface `dev` follow the link,
+    /// and resets stop and restart its data path `netif`.
+    pub(crate) fn attach_netif(&self, dev: ARef<netdev::Device>, netif: Arc<NetIf>) {
         let mut state = self.state.lock();
-        state.netif = Some(netif);
+        state.netif = Some((dev, netif));
         state.sync_carrier();
     }
 
@@ -497,16 +522,27 @@ impl Shared {
         self.state.lock().netif = None;
     }
 
-    /// Sets `netif`'s carrier from the link state (at open).
-    pub(crate) fn sync_carrier(&self, netif: &netdev::Device) {
+    /// Sets the interface's carrier from the link state (at open).
+    pub(crate) fn sync_carrier(&self) {
+        self.state.lock().sync_carrier();
+    }
+
+    /// Whether the device is up and running (not reset for unbind or after
+    /// a failed recovery): its queues can be destroyed with commands.
+    pub(crate) fn is_live(&self) -> bool {
         let state = self.state.lock();
-        if state
-            .netif
-            .as_deref()
-            .is_some_and(|n| core::ptr::eq(n, netif))
-        {
-            state.sync_carrier();
-        }
+        !state.quiesced && !state.failed
+    }
+
+    /// Asks the watchdog to reset the device (any context).
+    pub(crate) fn request_reset(&self, reason: ResetReason) {
+        self.reset_requested.store(reason as u32 + 1, Relaxed);
+    }
+
+    /// The reset the data path asked for, if any.
+    fn take_reset_request(&self) -> Option<ResetReason> {
+        let code = self.reset_requested.xchg(0, Relaxed);
+        ResetReason::from_code(code.checked_sub(1)?)
     }
 
     /// Runs an admin command: through the interrupt once the device is live,
@@ -563,24 +599,62 @@ impl Shared {
 
     /// The watchdog's look at the device: recovers it if it needs it.
     fn check(&self) {
-        let mut state = self.state.lock();
-        if self.stopping.load(Relaxed) || state.failed || state.quiesced {
-            return;
-        }
-        let reason = if self.admin_timed_out.load(Relaxed) {
-            Some(ResetReason::AdminTimeout)
-        } else {
-            state.reset_due()
+        let (reason, netif, late) = {
+            let state = self.state.lock();
+            if self.stopping.load(Relaxed) || state.failed || state.quiesced {
+                return;
+            }
+            let reason = if self.admin_timed_out.load(Relaxed) {
+                Some(ResetReason::AdminTimeout)
+            } else {
+                self.take_reset_request().or_else(|| state.reset_due())
+            };
+            let late = state.tx_timeout_ms.map(|t| (t, state.missed_tx_threshold));
+            (reason, state.netif.clone(), late)
         };
+        // Lost TX completions: looked for without the state lock, which the
+        // data path's lock comes before.
+        let reason = reason.or_else(|| {
+            let (_, netif) = netif.as_ref()?;
+            let (timeout, threshold) = late?;
+            let missed = netif.late_tx_packets(timeout);
+            if missed > threshold {
+                dev_err!(
+                    self.pdev,
+                    "{} TX packets without a completion for {} ms\n",
+                    missed,
+                    timeout
+                );
+                Some(ResetReason::MissingTxCompletion)
+            } else {
+                None
+            }
+        });
         let Some(reason) = reason else {
             return;
         };
-
         dev_err!(self.pdev, "resetting the device: {:?}\n", reason);
-        if let Some(netif) = &state.netif {
-            netif.carrier_off();
+        match netif {
+            Some((dev, netif)) => netif.reset(&dev, reason),
+            None => {
+                let _ = self.recover(reason);
+            }
+        }
+    }
+
+    /// Resets the device for `reason` and sets it up again; on failure it
+    /// stays down until the driver is rebound. The caller stopped the data
+    /// path.
+    pub(crate) fn recover(&self, reason: ResetReason) -> Result {
+        let mut state = self.state.lock();
+        if self.stopping.load(Relaxed) || state.failed {
+            return Err(ENODEV);
+        }
+        if let Some((dev, _)) = &state.netif {
+            dev.carrier_off();
         }
         self.admin_timed_out.store(false, Relaxed);
+        self.reset_requested.store(0, Relaxed);
         state.resets += 1;
         state.last_reset = Some(reason);
         let result = state
@@ -590,6 +664,7 @@ impl Shared {
             Ok(()) => {
                 dev_info!(self.pdev, "device recovered after a reset\n");
                 state.sync_carrier();
+                Ok(())
             }
             Err(e) => {
                 dev_err!(
@@ -599,8 +674,16 @@ impl Shared {
                 );
                 state.failed = true;
                 let _ = state.quiesce(&self.bar);
+                Err(e)
             }
         }
+    }
+
+    /// Resets the device now, for a data path that could not stop it
+    /// otherwise.
+    pub(crate) fn reset_now(&self, reason: ResetReason) {
+        dev_err!(self.pdev, "resetting the device: {:?}\n", reason);
+        let _ = self.recover(reason);
     }
 
     /// Handles what the management interrupt announces.

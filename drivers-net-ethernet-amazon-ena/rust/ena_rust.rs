@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Elastic Network Adapter (ENA): the management plane, in Rust.
+//! Elastic Network Adapter (ENA), in Rust.
 //!
-//! A re-implementation of what the C driver (`ena`) does from probe until it
-//! would register a network interface: register reads (readless or plain),
-//! the device reset and version checks, the DMA width, the admin queue,
-//! feature discovery and configuration, the asynchronous event queue on the
-//! management interrupt, and the keep-alive watchdog that resets and
-//! re-initialises the device when it stops answering. What the device offers
-//! and what happened since are shown in debugfs. It registers no network
-//! interface, and it matches no device by itself: a function is bound to it
-//! with `driver_override`, so the C driver stays the one that drives ENA
+//! A re-implementation of the C driver's (`ena`) basic parts: register
+//! reads (readless or plain), the device reset and version checks, the DMA
+//! width, the admin queue, feature discovery and configuration, the
+//! asynchronous event queue on the management interrupt, the keep-alive
+//! watchdog that resets and re-initialises the device when it stops
+//! answering, and a network interface with a data path in host placement
+//! mode: IO queue pairs created with admin commands, one MSI-X vector and
+//! NAPI context per pair, TX with one descriptor per packet, RX into pages
+//! copied out to packets, the device's RX checksum result and flow hash.
+//! What the device offers and what happened since are shown in debugfs.
+//! It matches no device by itself: a function is bound to it with
+//! `driver_override`, so the C driver stays the one that drives ENA
 //! devices by default.
 
 use core::fmt;
@@ -27,13 +30,17 @@ use kernel::{
 
 mod admin;
 mod aenq;
+mod datapath;
 mod defs;
 mod device;
+mod io_defs;
 mod mmio;
 mod netif;
+mod queues;
 mod regs;
 mod ring;
 
+use datapath::{IoIrq, IoVector, QueueStats};
 use defs::aenq_group;
 use device::{ManagementIrq, Shared, State};
 use regs::{Bar0Handle, ResetReason};
@@ -185,10 +192,48 @@ impl fmt::Debug for StatsView {
     }
 }
 
+/// The most IO queue pairs the driver uses.
+const MAX_QUEUE_PAIRS: u32 = 8;
+
+/// RX offloads the device may offer (`STATELESS_OFFLOAD`): checksums
+/// (IPv4 header, L4 over IPv4 and IPv6) and the flow hash.
+const RX_OFFLOAD_CSUM: u32 = 0x7;
+const RX_OFFLOAD_HASH: u32 = 1 << 3;
+
+/// debugfs `queues`: each queue pair's counters.
+struct QueuesView(KVec<Arc<QueueStats>>);
+
+impl fmt::Debug for QueuesView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use kernel::sync::atomic::Relaxed;
+        for (i, q) in self.0.iter().enumerate() {
+            let counters = [
+                ("tx_packets", &q.tx_packets),
+                ("tx_bytes", &q.tx_bytes),
+                ("tx_dropped", &q.tx_dropped),
+                ("tx_queue_stops", &q.tx_queue_stops),
+                ("rx_packets", &q.rx_packets),
+                ("rx_bytes", &q.rx_bytes),
+                ("rx_dropped", &q.rx_dropped),
+                ("rx_csum_good", &q.rx_csum_good),
+                ("rx_csum_bad", &q.rx_csum_bad),
+                ("interrupts", &q.interrupts),
+                ("polls", &q.polls),
+            ];
+            for (name, value) in counters {
+                writeln!(f, "queue_{}_{}: {}", i, name, value.load(Relaxed))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A bound ENA function.
 #[pin_data]
 struct EnaRust<'bound> {
-    /// Unregistered first: the stack stops calling the driver.
+    /// Freed first: nothing schedules a poll any more.
+    io_irqs: KVec<Pin<KBox<irq::Registration<'bound, IoIrq>>>>,
+    /// Unregistered next: the stack stops calling the driver.
     netif: netdev::Registration<'bound, netif::NetIf>,
     // Dropped first: debugfs must be gone before what it shows.
     _debugfs: Dir,
@@ -198,6 +243,8 @@ struct EnaRust<'bound> {
     _state: File<StateView>,
     #[pin]
     _basic_stats: File<StatsView>,
+    #[pin]
+    _queues: File<QueuesView>,
     /// Freed before the vectors it uses.
     #[pin]
     irq: irq::ThreadedRegistration<'bound, ManagementIrq>,
@@ -247,8 +294,33 @@ impl pci::Driver for EnaRustDriver {
                 mac[5]
             );
 
+            // Vector 0 is the management interrupt, vector i + 1 queue pair i.
+            let pairs = {
+                let state = shared.state.lock();
+                let q = state.info.queues.as_ref().ok_or(ENODEV)?;
+                let cpus = kernel::cpu::nr_cpu_ids();
+                q.max_tx_sq_num
+                    .min(q.max_rx_sq_num)
+                    .min(cpus)
+                    .clamp(1, MAX_QUEUE_PAIRS)
+            };
             let msix = pci::IrqTypes::default().with(pci::IrqType::MsiX);
-            let vectors = pdev.alloc_irq_vectors(1, 1, msix)?;
+            let vectors = pdev.alloc_irq_vectors(2, 1 + pairs, msix)?;
+            let pairs = vectors.len() - 1;
+            // The interface, the interrupt handlers and debugfs each hold
+            // the vectors or counters.
+            let mut stats = KVec::with_capacity(pairs, GFP_KERNEL)?;
+            let mut view = KVec::with_capacity(pairs, GFP_KERNEL)?;
+            let mut io_vectors = KVec::with_capacity(pairs, GFP_KERNEL)?;
+            let mut handlers = KVec::with_capacity(pairs, GFP_KERNEL)?;
+            for _ in 0..pairs {
+                let counters = Arc::new(QueueStats::new(), GFP_KERNEL)?;
+                let vector = IoVector::new(counters.clone())?;
+                handlers.push(IoIrq(vector.clone()), GFP_KERNEL)?;
+                io_vectors.push(vector, GFP_KERNEL)?;
+                view.push(counters.clone(), GFP_KERNEL)?;
+                stats.push(counters, GFP_KERNEL)?;
+            }
             let name = CString::try_from_fmt(fmt!("ena_rust-{}", pdev.as_ref().name()))?;
             let debugfs = Dir::new(&name);
             Ok(try_pin_init!(EnaRust {
@@ -275,32 +347,68 @@ impl pci::Driver for EnaRustDriver {
                 _device <- debugfs.read_only_file(c"device", DeviceView(shared.clone())),
                 _state <- debugfs.read_only_file(c"state", StateView(shared.clone())),
                 _basic_stats <- debugfs.read_only_file(c"basic_stats", StatsView(shared.clone())),
+                _queues <- debugfs.read_only_file(c"queues", QueuesView(view)),
                 _debugfs: debugfs,
                 shared: shared.clone(),
                 _: {
                     shared.start()?;
                 },
                 netif: {
-                    let (mac, max_mtu) = {
-                        let attributes = &shared.state.lock().info.attributes;
-                        (attributes.mac_addr, attributes.max_mtu)
+                    let (mac, max_mtu, rx_offloads) = {
+                        let info = &shared.state.lock().info;
+                        let offloads = info.offloads.map_or(0, |o| o.rx_supported);
+                        (info.attributes.mac_addr, info.attributes.max_mtu, offloads)
                     };
+                    let mut features = netdev::Features::NONE;
+                    if rx_offloads & RX_OFFLOAD_CSUM != 0 {
+                        features = features | netdev::Features::RXCSUM;
+                    }
+                    if rx_offloads & RX_OFFLOAD_HASH != 0 {
+                        features = features | netdev::Features::RXHASH;
+                    }
                     let opts = netdev::Options {
-                        tx_queues: 1,
-                        rx_queues: 1,
+                        tx_queues: pairs as u32,
+                        rx_queues: pairs as u32,
                         mac,
                         min_mtu: netif::MIN_MTU,
                         max_mtu,
                         mtu: max_mtu.min(1500),
                     };
                     let parent: &'bound Device<Bound> = pdev.as_ref();
-                    let reg = netdev::Registration::new(
-                        parent,
-                        netif::NetIf::new(shared.clone())?,
-                        &opts,
+                    let netif = netif::NetIf::new(
+                        shared.clone(),
+                        pdev.into(),
+                        io_vectors,
+                        stats,
+                        features,
                     )?;
-                    shared.attach_netif(reg.device().into());
+                    let reg = netdev::Registration::new(parent, netif.clone(), &opts)?;
+                    shared.attach_netif(reg.device().into(), netif);
                     reg
+                },
+                io_irqs: {
+                    // SAFETY: As for `irq` above: `vectors` outlives the
+                    // registrations made from it.
+                    let vectors: &'bound pci::IrqVectorRegistration<'bound> =
+                        unsafe { &*core::ptr::from_ref(vectors) };
+                    let mut irqs = KVec::with_capacity(handlers.len(), GFP_KERNEL)?;
+                    for (i, handler) in handlers.into_iter().enumerate() {
+                        let request = vectors.index(i + 1)?.into();
+                        let handler = Ok::<_, Error>(handler);
+                        // SAFETY: The registration is pinned in a box owned
+                        // by the driver data, which is dropped, never
+                        // forgotten.
+                        let init = unsafe {
+                            irq::Registration::new(
+                                request,
+                                irq::Flags::TRIGGER_NONE,
+                                c"ena_rust-io",
+                                handler,
+                            )
+                        };
+                        irqs.push(KBox::pin_init(init, GFP_KERNEL)?, GFP_KERNEL)?;
+                    }
+                    irqs
                 },
             }))
         })
@@ -321,6 +429,6 @@ kernel::module_pci_driver! {
     type: EnaRustDriver,
     name: "ena_rust",
     authors: ["Seed c0785ef3 maintainers"],
-    description: "Elastic Network Adapter (ENA) management plane in Rust",
+    description: "Elastic Network Adapter (ENA) driver in Rust",
     license: "GPL v2",
 }

@@ -167,6 +167,32 @@ pub(crate) enum ResetReason {
     KeepAliveTimeout = 1,
     /// An admin command got no completion in time.
     AdminTimeout = 2,
+    /// A TX packet got no completion in time.
+    MissingTxCompletion = 3,
+    /// An RX completion named a buffer that was not posted.
+    InvalidRxRequestId = 4,
+    /// A TX completion named a packet that was not in flight.
+    InvalidTxRequestId = 5,
+    /// A received frame took more buffers than it could.
+    TooManyRxDescriptors = 6,
     /// Anything else: here, the device reported a fatal error.
     Generic = 13,
+}
+
+impl ResetReason {
+    /// The reason with code `code`, if the driver gives it.
+    pub(crate) fn from_code(code: u32) -> Option<Self> {
+        [
+            Self::Normal,
+            Self::KeepAliveTimeout,
+            Self::AdminTimeout,
+            Self::MissingTxCompletion,
+            Self::InvalidRxRequestId,
+            Self::InvalidTxRequestId,
+            Self::TooManyRxDescriptors,
+            Self::Generic,
+        ]
+        .into_iter()
+        .find(|r| *r as u32 == code)
+    }
 }

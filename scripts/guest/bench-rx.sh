@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the VM started by scripts/bench-rx (vm-run --peer): RX
-# benchmark of two ena.ko builds, in alternating rounds (A, B, A, B, ...).
+# benchmark of two or more ENA driver modules, in alternating rounds
+# (A, B, C, A, B, C, ...). ena.ko builds replace each other; ena_rust.ko
+# (the Rust driver) takes the function through driver_override.
 # Each round loads the module, cables the ENA (192.0.2.1) to the virtio-net
 # peer (192.0.2.2, netns "peer"), has the peer send, and measures a steady
 # window of SECONDS after a warm-up. Traffic:
@@ -30,8 +32,9 @@
 #             RX pages go back to the allocator (base) or the page pool
 #   pages     /proc/vmstat pgalloc_* delta (whole VM, peer included)
 #
-# The ENA runs one channel with its interrupt on the last CPU (the ENA
-# CPU), with the iperf3 server if there is one; the peer's interrupts and
+# The ENA runs one channel (the Rust driver, which cannot change its
+# channels, has one flow, so one busy queue) with its interrupts on the
+# last CPU (the ENA CPU), with the iperf3 server if there is one; the peer's interrupts and
 # sender are kept on CPU 0, so the ENA CPU's time is the receive side only.
 #
 # With PROFILE_DIR, perf samples the ENA CPU during each window (cpu-clock,
@@ -39,7 +42,9 @@
 # report by symbol, made while that module is still loaded. Sampling costs
 # CPU time of its own, so busy/pkt is higher while profiling.
 #
-#   bench-rx.sh SECONDS ROUNDS tcp|udp|pktgen NAME_A KO_A NAME_B KO_B [PPS [MTU [PROFILE_DIR]]]
+#   bench-rx.sh SECONDS ROUNDS tcp|udp|pktgen PPS MTU PROFILE_DIR|- NAME_A KO_A NAME_B KO_B [NAME KO]...
+#
+# Ratios are against the first module (A).
 
 set -o nounset -o pipefail
 # shellcheck source=SCRIPTDIR/../../ena-model/tests/vm/peer-net.sh
@@ -48,11 +53,17 @@ set -o nounset -o pipefail
 secs=${1:?seconds}
 rounds=${2:?rounds}
 proto=${3:?tcp, udp or pktgen}
-names=("${4:?name A}" "${6:?name B}")
-kos=("${5:?ko A}" "${7:?ko B}")
-pps=${8:-0}
-mtu=${9:-1500}
-profile=${10:-}
+pps=${4:?packets a second}
+mtu=${5:?MTU}
+profile=${6:?profile directory or -}
+[ "$profile" != - ] || profile=
+shift 6
+names=() kos=()
+while [ $# -ge 2 ]; do
+	names+=("$1") kos+=("$2")
+	shift 2
+done
+[ $# = 0 ] && [ ${#names[@]} -ge 2 ] || { echo "error: NAME KO pairs, two or more" >&2; exit 1; }
 warmup=3
 
 die() {
@@ -91,7 +102,7 @@ snapshot() {
 	local idle vm irqs
 	idle=$(awk -v c="cpu$enacpu" '$1 == c { print $5 + $6 }' /proc/stat)
 	vm=$(awk '$1 ~ /^pgalloc_/ { n += $2 } END { print n + 0 }' /proc/vmstat)
-	irqs=$(awk -v p="$ena-Tx-Rx-" -v c="$enacpu" -v n="$ncpu" '
+	irqs=$(awk -v p="$irq_pattern" -v c="$enacpu" -v n="$ncpu" '
 		$0 ~ p { on += $(c + 2); for (i = 2; i < n + 2; i++) all += $i }
 		END { print on + 0, all + 0 }' /proc/interrupts)
 	echo "$(cat "/sys/class/net/$ena/statistics/rx_packets")" \
@@ -191,13 +202,37 @@ if [ "$proto" = pktgen ]; then
 		die "no pktgen module in the VM kernel (CONFIG_NET_PKTGEN=m: rebuild it with scripts/build-vm-kernel)"
 fi
 
-# load KO: (re)load the driver, one channel, interrupt on the ENA CPU.
+# The ENA function.
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1d0f ] && bdf=$(basename "$d") && break
+done
+[ -n "${bdf:-}" ] || die "no ENA function"
+
+# load_rust KO: the Rust driver takes the function (driver_override).
+load_rust() {
+	[ -d /sys/module/ena_rust ] || insmod "$1" || return 1
+	[ ! -e "/sys/bus/pci/drivers/ena/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena/unbind
+	echo ena_rust >"/sys/bus/pci/devices/$bdf/driver_override"
+	[ -e "/sys/bus/pci/drivers/ena_rust/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena_rust/bind
+}
+
+# load KO: (re)load the driver, one channel, interrupts on the ENA CPU.
 load() {
-	ENA_KO=$1 load_ena || die "could not replace the ena module by $1"
+	if [ "$(basename "$1")" = ena_rust.ko ]; then
+		load_rust "$1" || die "ena_rust could not take $bdf"
+		driver=ena_rust
+	else
+		if [ -e "/sys/bus/pci/drivers/ena_rust/$bdf" ]; then
+			echo "$bdf" >/sys/bus/pci/drivers/ena_rust/unbind
+			echo >"/sys/bus/pci/devices/$bdf/driver_override"
+		fi
+		ENA_KO=$1 load_ena || die "could not replace the ena module by $1"
+		driver=ena
+	fi
 	ena=
 	for _ in $(seq 100); do
 		udevadm settle 2>/dev/null
-		ena=$(ena_netdev)
+		ena=$(netdev_of /sys/bus/pci/drivers/"$driver"/"$bdf"/net/*)
 		[ -n "$ena" ] && break
 		sleep 0.2
 	done
@@ -209,7 +244,10 @@ load() {
 	fi
 	# up to 20 s; the ping below fails if the carrier never came
 	wait_carrier 1 400 || true
-	pin_irqs "$ena-Tx-Rx-" "$enacpu" || die "no $ena-Tx-Rx-* interrupt to pin in /proc/interrupts"
+	# the C driver names its IO interrupts after the interface, the Rust one not
+	irq_pattern="$ena-Tx-Rx-"
+	[ "$driver" = ena ] || irq_pattern=ena_rust-io
+	pin_irqs "$irq_pattern" "$enacpu" || die "no $irq_pattern interrupt to pin in /proc/interrupts"
 	ping -c 3 -i 0.3 -W 2 192.0.2.2 >/dev/null || die "no ping through $ena with $1"
 }
 
@@ -219,7 +257,7 @@ rate=
 echo "bench-rx: ${secs}s window after ${warmup}s warm-up, $rounds rounds, $proto$rate, MTU $mtu," \
 	"ENA CPU $enacpu"
 for round in $(seq "$rounds"); do
-	for i in 0 1; do
+	for i in "${!kos[@]}"; do
 		load "${kos[$i]}"
 		start_traffic $((secs + warmup + 1))
 		sleep "$warmup"
@@ -244,10 +282,12 @@ for round in $(seq "$rounds"); do
 		[ -z "$profile" ] || profile_report "/tmp/perf-$round.data" "$profile/${names[$i]}-$round.txt"
 	done
 done
+[ ! -e "/sys/bus/pci/drivers/ena_rust/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena_rust/unbind
 modprobe -r ena 2>/dev/null
 rmmod ena 2>/dev/null
+rmmod ena_rust 2>/dev/null
 
-printf '%s\n' "${results[@]}" | awk -v a="${names[0]}" -v b="${names[1]}" '
+printf '%s\n' "${results[@]}" | awk -v names="${names[*]}" '
 function ns(t, p) { return p ? t / p : 0 }
 function row(r, d, p, by, w, c, g) {
 	printf "%-6s %-8s %10d %9.1f %6.1f%% %12.0f %10.4f\n", r, d, p, w ? by * 8e3 / w : 0,
@@ -262,11 +302,15 @@ BEGIN {
 	P[$2] += $3; B[$2] += $4; W[$2] += $5; C[$2] += $6; G[$2] += $7
 }
 END {
-	for (k = 0; k < 2; k++) {
-		d = k ? b : a
-		row("total", d, P[d], B[d], W[d], C[d], G[d])
+	n = split(names, d, " ")
+	for (k = 1; k <= n; k++)
+		row("total", d[k], P[d[k]], B[d[k]], W[d[k]], C[d[k]], G[d[k]])
+	a = d[1]
+	print ""
+	for (k = 2; k <= n; k++) {
+		b = d[k]
+		printf "ratio %s/%s: busy/pkt %.3f, pages/pkt %.3f\n", b, a,
+			ns(C[a], P[a]) ? ns(C[b], P[b]) / ns(C[a], P[a]) : 0,
+			G[a] / P[a] ? (G[b] / P[b]) / (G[a] / P[a]) : 0
 	}
-	printf "\nratio %s/%s: busy/pkt %.3f, pages/pkt %.3f\n", b, a,
-		ns(C[a], P[a]) ? ns(C[b], P[b]) / ns(C[a], P[a]) : 0,
-		G[a] / P[a] ? (G[b] / P[b]) / (G[a] / P[a]) : 0
 }'

@@ -9,8 +9,15 @@
 #   from a keep-alive loss and a fatal error, its network interface (MAC,
 #   MTU limits, carrier following the link), 20 unbind/bind cycles, then
 #   the C driver takes the function back and passes traffic;
+# - the Rust driver's data path (scripts/guest/rust-ena-traffic.sh): pings
+#   both ways, 100 MB of TCP each way, flows over several queues, MTUs up
+#   to the device's largest, recovery from a link flap, a keep-alive loss
+#   and lost TX completions (the device hints a missed-TX threshold of 8,
+#   so that a few swallowed completions matter), 20 cycles, no leaks; the
+#   model's pcap holds its frames;
 # - the doc tests of the kernel crate modules the series adds to or changes,
-#   workqueue, utsname and net_netdev (KUnit, enabled for this boot).
+#   workqueue, utsname, net_netdev, net_napi and net_packet (KUnit, enabled
+#   for this boot).
 # A second, short boot probes the Rust driver on a profile without readless
 # reads, hints or LLQ.
 #
@@ -24,13 +31,27 @@ mac=02:ee:11:22:33:44
 out=$LAB_ARTIFACTS/vm/probe
 rc=0
 # one glob (KUnit takes one) for workqueue_rs_N, utsname_rs_N and
-# net_netdev_rs_N, no other file
+# net_{netdev,napi,packet}_rs_N, no other file
 doctests='rust_doctests_kernel.rust_doctest_kernel_[wun][ote][rst][kn_][a-z_]*_rs_*'
 "$LAB_SCRIPTS/vm-run" --name probe --kmemleak --peer --model-arg --mac --model-arg "$mac" \
+	--model-arg --pcap --model-arg "$out/frames.pcap" --model-arg --pcap-snaplen --model-arg 96 \
+	--model-arg --set --model-arg hint_missed_tx_threshold=8 \
 	--append kunit.enable=1 --append "kunit.filter_glob=$doctests" -- \
-	sh -c '"$0/ena-probe-check.sh" "$1"; a=$?; "$0/rust-ena-check.sh" "$1"; b=$?; [ $a = 0 ] && [ $b = 0 ]' \
+	sh -c '"$0/ena-probe-check.sh" "$1"; a=$?; "$0/rust-ena-check.sh" "$1"; b=$?
+		"$0/rust-ena-traffic.sh" 100M; c=$?; [ $a = 0 ] && [ $b = 0 ] && [ $c = 0 ]' \
 	"$LAB_SCRIPTS/guest" "$mac" || rc=$?
 expect_eq "the guest's checks (above) all pass" 0 "$rc"
+
+# The Rust driver's frames, in the model's pcap (the C driver's few pings
+# are in it too; the TCP is the Rust driver's).
+icmp=$(tcpdump -nn -r "$out/frames.pcap" 'icmp and host 192.0.2.1 and host 192.0.2.2' 2>/dev/null | wc -l)
+tcp=$(tcpdump -nn -r "$out/frames.pcap" 'tcp and host 192.0.2.1 and host 192.0.2.2' 2>/dev/null | wc -l)
+expect_ok "the model's pcap holds the Rust driver's frames ($icmp ICMP, $tcp TCP)" \
+	test "$icmp" -ge 60 -a "$tcp" -ge 10000
+rm -f "$out/frames.pcap"
+grep -E '^rust-iperf3' "$out/stdout.log" || true
+expect_ok "the model found no malformed IO descriptor" \
+	sh -c "! grep -qE 'phase mismatch|outside guest memory|req_id beyond|without a buffer' '$out/model.log'"
 
 # What the Rust driver read from the device, against the model's own log.
 rust() { sed -n "s/^rust-debugfs: $1: //p" "$out/stdout.log"; }
@@ -53,11 +74,11 @@ ere() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 expect_ok "Rust driver: host info with release '$release', its version string and code $code" \
 	grep -qE "host info: os type 1, release \"$(ere "$release")\", version \"#[^\"]+\", kernel $(ere "$code"), driver 0\.1\.0" "$out/model.log"
 
-# The workqueue, utsname and netdev doc tests (cancel_sync's among them) all ran in
-# that boot.
+# The workqueue, utsname, netdev, NAPI and packet doc tests (cancel_sync's
+# among them) all ran in that boot.
 generated=$LAB_BUILD/vm/rust/doctests_kernel_generated.rs
 expect_ok "cancel_sync's doc test is built into the VM kernel" grep -q 'cancel_sync' "$generated"
-for file in workqueue utsname net_netdev; do
+for file in workqueue utsname net_netdev net_napi net_packet; do
 	built=$(grep -o "rust_doctest_kernel_${file}_rs_[0-9]*" "$generated" | sort -u | wc -l)
 	reported=$(grep -c " ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
 	failed=$(grep -c "not ok [0-9]* rust_doctest_kernel_${file}_rs_" "$out/console.log" || true)
