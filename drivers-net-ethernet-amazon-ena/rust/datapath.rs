@@ -114,8 +114,7 @@ impl PairQueues {
         let mut tx = self.tx.lock();
         match tx.clean(TX_BUDGET) {
             Ok(done) => {
-                // Only this poll writes the TX counters after a send: the
-                // sender writes them under the same lock.
+                // Only the poll writes these two (the sender counts drops).
                 add(&self.stats.tx_packets, done.packets);
                 add(&self.stats.tx_bytes, done.bytes);
             }
@@ -159,8 +158,7 @@ impl PairQueues {
             skb.set_protocol_eth(dev);
             self.set_checksum(skb, frame.status);
             if frame.hash != 0 {
-                let l4 = frame.status >> rx::L4_PROTO_SHIFT & rx::L4_PROTO_MASK;
-                let kind = if l4 == rx::L4_PROTO_TCP || l4 == rx::L4_PROTO_UDP {
+                let kind = if rx::l4_tcp_or_udp(frame.status) {
                     RxHash::L4
                 } else {
                     RxHash::L3
@@ -189,12 +187,11 @@ impl PairQueues {
     /// trusted.
     fn set_checksum(&self, skb: &mut netdev::SkBuff, status: u32) {
         let l3 = status & rx::L3_PROTO_MASK;
-        let l4 = status >> rx::L4_PROTO_SHIFT & rx::L4_PROTO_MASK;
         if l3 == rx::L3_PROTO_IPV4 && status & rx::L3_CSUM_ERR != 0 {
             add(&self.stats.rx_csum_bad, 1);
             return;
         }
-        if (l4 == rx::L4_PROTO_TCP || l4 == rx::L4_PROTO_UDP)
+        if rx::l4_tcp_or_udp(status)
             && status & rx::IPV4_FRAG == 0
             && status & rx::L4_CSUM_CHECKED != 0
         {
@@ -238,7 +235,8 @@ impl Poll for PairQueues {
 pub(crate) struct IoVector {
     #[pin]
     pair: SpinLockIrq<Option<Arc<QueuePair>>>,
-    stats: Arc<QueueStats>,
+    /// The pair's counters, which outlive the pair.
+    pub(crate) stats: Arc<QueueStats>,
 }
 
 impl IoVector {

@@ -307,9 +307,8 @@ impl pci::Driver for EnaRustDriver {
             let msix = pci::IrqTypes::default().with(pci::IrqType::MsiX);
             let vectors = pdev.alloc_irq_vectors(2, 1 + pairs, msix)?;
             let pairs = vectors.len() - 1;
-            // The interface, the interrupt handlers and debugfs each hold
-            // the vectors or counters.
-            let mut stats = KVec::with_capacity(pairs, GFP_KERNEL)?;
+            // The interface and the interrupt handlers hold the vectors,
+            // debugfs the counters.
             let mut view = KVec::with_capacity(pairs, GFP_KERNEL)?;
             let mut io_vectors = KVec::with_capacity(pairs, GFP_KERNEL)?;
             let mut handlers = KVec::with_capacity(pairs, GFP_KERNEL)?;
@@ -318,8 +317,7 @@ impl pci::Driver for EnaRustDriver {
                 let vector = IoVector::new(counters.clone())?;
                 handlers.push(IoIrq(vector.clone()), GFP_KERNEL)?;
                 io_vectors.push(vector, GFP_KERNEL)?;
-                view.push(counters.clone(), GFP_KERNEL)?;
-                stats.push(counters, GFP_KERNEL)?;
+                view.push(counters, GFP_KERNEL)?;
             }
             let name = CString::try_from_fmt(fmt!("ena_rust-{}", pdev.as_ref().name()))?;
             let debugfs = Dir::new(&name);
@@ -379,7 +377,6 @@ impl pci::Driver for EnaRustDriver {
                         shared.clone(),
                         pdev.into(),
                         io_vectors,
-                        stats,
                         features,
                     )?;
                     let reg = netdev::Registration::new(parent, netif.clone(), &opts)?;

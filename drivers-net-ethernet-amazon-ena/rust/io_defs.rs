@@ -242,6 +242,12 @@ pub(crate) mod rx {
     pub(crate) const L4_CSUM_CHECKED: u32 = 1 << 16;
     pub(crate) const PHASE: u32 = 1 << 24;
     pub(crate) const LAST: u32 = 1 << 27;
+
+    /// Whether the frame the completion `status` describes is TCP or UDP.
+    pub(crate) fn l4_tcp_or_udp(status: u32) -> bool {
+        let l4 = status >> L4_PROTO_SHIFT & L4_PROTO_MASK;
+        l4 == L4_PROTO_TCP || l4 == L4_PROTO_UDP
+    }
 }
 
 // SAFETY: The descriptor and completion types are `repr(C)` integers

@@ -17,7 +17,7 @@ use kernel::{
 };
 
 use crate::{
-    datapath::{DataPath, IoVector, QueueStats},
+    datapath::{DataPath, IoVector},
     device::Shared,
     regs::ResetReason,
 };
@@ -30,9 +30,8 @@ pub(crate) const MIN_MTU: u32 = 128;
 pub(crate) struct NetIf {
     shared: Arc<Shared>,
     pdev: ARef<pci::Device>,
-    /// One per queue pair, in order.
+    /// One per queue pair, in order, with the pair's counters.
     vectors: KVec<Arc<IoVector>>,
-    stats: KVec<Arc<QueueStats>>,
     /// The RX offloads the device offers.
     features: netdev::Features,
     /// The data path while the interface is up; taken by open, stop and
@@ -46,7 +45,6 @@ impl NetIf {
         shared: Arc<Shared>,
         pdev: ARef<pci::Device>,
         vectors: KVec<Arc<IoVector>>,
-        stats: KVec<Arc<QueueStats>>,
         features: netdev::Features,
     ) -> Result<Arc<Self>> {
         Arc::pin_init(
@@ -54,7 +52,6 @@ impl NetIf {
                 shared,
                 pdev,
                 vectors,
-                stats,
                 features,
                 running <- new_mutex!(None),
             }? Error),
@@ -136,8 +133,8 @@ impl netdev::Operations for NetIf {
     fn start_xmit(&self, dev: &Device, skb: SkBuff) {
         let queue = usize::from(skb.queue_mapping());
         let Some(pair) = self.vectors.get(queue).and_then(|v| v.pair()) else {
-            if let Some(stats) = self.stats.get(queue).or(self.stats.first()) {
-                stats.tx_dropped.fetch_add(1, Relaxed);
+            if let Some(v) = self.vectors.get(queue).or(self.vectors.first()) {
+                v.stats.tx_dropped.fetch_add(1, Relaxed);
             }
             drop(skb);
             return;
@@ -150,7 +147,7 @@ impl netdev::Operations for NetIf {
     }
 
     fn get_stats64(&self, _dev: &Device, stats: &mut Stats64) {
-        for q in self.stats.iter() {
+        for q in self.vectors.iter().map(|v| &v.stats) {
             stats.rx_packets += q.rx_packets.load(Relaxed);
             stats.rx_bytes += q.rx_bytes.load(Relaxed);
             stats.rx_dropped += q.rx_dropped.load(Relaxed);

@@ -103,7 +103,6 @@ pub(crate) enum BadCompletion {
 /// A packet the device is sending.
 struct TxBuffer {
     packet: Mapping<SkBuff>,
-    len: u32,
     queued: Instant<Monotonic>,
 }
 
@@ -179,7 +178,6 @@ impl TxRing {
         self.rings.sq_tail.advance(self.rings.depth);
         self.buffers[usize::from(id)] = Some(TxBuffer {
             packet,
-            len,
             queued: Instant::now(),
         });
         // The doorbell's MMIO write is ordered after the descriptor's.
@@ -207,7 +205,8 @@ impl TxRing {
             // Room for every id was reserved when the ring was made.
             let _ = self.free_ids.push(comp.req_id, GFP_ATOMIC);
             done.packets += 1;
-            done.bytes += u64::from(buffer.len);
+            // The whole packet was mapped (it is linear).
+            done.bytes += buffer.packet.len() as u64;
             buffer.packet.into_inner().consume();
         }
         Ok(done)
