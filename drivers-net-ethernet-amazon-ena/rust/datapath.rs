@@ -36,7 +36,7 @@ use crate::{
     defs::AqEntry,
     device::{Shared, State},
     io_defs::{self, rx, Direction, RX_CQ_ENTRY_WORDS, TX_CQ_ENTRY_WORDS},
-    queues::{BadCompletion, RingLayout, RxRing, TxRing},
+    queues::{BadCompletion, RingLayout, RxRing, Sent, TxRing},
     regs::ResetReason,
 };
 
@@ -55,6 +55,11 @@ pub(crate) struct QueueStats {
     pub(crate) tx_bytes: Atomic<u64>,
     pub(crate) tx_dropped: Atomic<u64>,
     pub(crate) tx_queue_stops: Atomic<u64>,
+    /// Packets whose L4 checksum the device completed.
+    pub(crate) tx_csum_offload: Atomic<u64>,
+    /// Packets whose L4 checksum was left to the device, but which it
+    /// could not be told about: computed in software.
+    pub(crate) tx_csum_software: Atomic<u64>,
     pub(crate) rx_packets: Atomic<u64>,
     pub(crate) rx_bytes: Atomic<u64>,
     /// Frames dropped by the driver: no memory for a packet, or too short.
@@ -72,6 +77,8 @@ impl QueueStats {
             tx_bytes: Atomic::new(0),
             tx_dropped: Atomic::new(0),
             tx_queue_stops: Atomic::new(0),
+            tx_csum_offload: Atomic::new(0),
+            tx_csum_software: Atomic::new(0),
             rx_packets: Atomic::new(0),
             rx_bytes: Atomic::new(0),
             rx_dropped: Atomic::new(0),
@@ -131,6 +138,10 @@ impl PairQueues {
     /// Passes up to `budget` received frames to the stack.
     fn receive(&self, napi: &Polled<'_, Self>, budget: i32) -> i32 {
         let dev = napi.device();
+        // What `ethtool -K` left on.
+        let features = dev.features();
+        let rx_csum = features.contains(netdev::Features::RXCSUM);
+        let rx_hash = features.contains(netdev::Features::RXHASH);
         let mut rx = self.rx.lock();
         let mut done = 0;
         let mut bad = None;
@@ -156,8 +167,10 @@ impl PairQueues {
             add(&self.stats.rx_bytes, u64::from(frame.len));
             let skb = &mut frame.skb;
             skb.set_protocol_eth(dev);
-            self.set_checksum(skb, frame.status);
-            if frame.hash != 0 {
+            if rx_csum {
+                self.set_checksum(skb, frame.status);
+            }
+            if rx_hash && frame.hash != 0 {
                 let kind = if rx::l4_tcp_or_udp(frame.status) {
                     RxHash::L4
                 } else {
@@ -380,15 +393,19 @@ impl DataPath {
     ) {
         let queues = pair.data();
         let mut tx = queues.tx.lock();
-        let sent = tx.send(bound, &queues.shared.bar, skb).is_ok();
+        let sent = tx.send(bound, &queues.shared.bar, skb);
         if tx.room() < TX_WAKE_ROOM {
             // The poll wakes it when completions make room (under the lock).
             dev.stop_tx_queue(u32::from(queues.index));
             queues.stats.tx_queue_stops.fetch_add(1, Relaxed);
         }
-        if !sent {
-            queues.stats.tx_dropped.fetch_add(1, Relaxed);
-        }
+        let counter = match sent {
+            Ok(Sent::Plain) => return,
+            Ok(Sent::ChecksumOffloaded) => &queues.stats.tx_csum_offload,
+            Ok(Sent::ChecksumInSoftware) => &queues.stats.tx_csum_software,
+            Err(_) => &queues.stats.tx_dropped,
+        };
+        counter.fetch_add(1, Relaxed);
     }
 
     /// Stops the polls and, if `destroy`, the queues on the device (not
@@ -413,6 +430,11 @@ impl DataPath {
             // The device may still use the rings: reset it before they go.
             shared.reset_now(ResetReason::Generic);
         }
+    }
+
+    /// The number of pairs running.
+    pub(crate) fn pairs(&self) -> usize {
+        self.pairs.len()
     }
 
     /// The packets waiting longer than `timeout_ms` for their completion.

@@ -200,6 +200,11 @@ const MAX_QUEUE_PAIRS: u32 = 8;
 const RX_OFFLOAD_CSUM: u32 = 0x7;
 const RX_OFFLOAD_HASH: u32 = 1 << 3;
 
+/// TX offloads the device may offer: completing an L4 checksum over IPv4
+/// and IPv6 from the pseudo-header's sum (`CHECKSUM_PARTIAL`).
+const TX_OFFLOAD_L4_IPV4_PARTIAL: u32 = 1 << 1;
+const TX_OFFLOAD_L4_IPV6_PARTIAL: u32 = 1 << 3;
+
 /// debugfs `queues`: each queue pair's counters.
 struct QueuesView(KVec<Arc<QueueStats>>);
 
@@ -212,6 +217,8 @@ impl fmt::Debug for QueuesView {
                 ("tx_bytes", &q.tx_bytes),
                 ("tx_dropped", &q.tx_dropped),
                 ("tx_queue_stops", &q.tx_queue_stops),
+                ("tx_csum_offload", &q.tx_csum_offload),
+                ("tx_csum_software", &q.tx_csum_software),
                 ("rx_packets", &q.rx_packets),
                 ("rx_bytes", &q.rx_bytes),
                 ("rx_dropped", &q.rx_dropped),
@@ -352,10 +359,11 @@ impl pci::Driver for EnaRustDriver {
                     shared.start()?;
                 },
                 netif: {
-                    let (mac, max_mtu, rx_offloads) = {
+                    let (mac, max_mtu, rx_offloads, tx_offloads) = {
                         let info = &shared.state.lock().info;
-                        let offloads = info.offloads.map_or(0, |o| o.rx_supported);
-                        (info.attributes.mac_addr, info.attributes.max_mtu, offloads)
+                        let rx = info.offloads.map_or(0, |o| o.rx_supported);
+                        let tx = info.offloads.map_or(0, |o| o.tx);
+                        (info.attributes.mac_addr, info.attributes.max_mtu, rx, tx)
                     };
                     let mut features = netdev::Features::NONE;
                     if rx_offloads & RX_OFFLOAD_CSUM != 0 {
@@ -363,6 +371,12 @@ impl pci::Driver for EnaRustDriver {
                     }
                     if rx_offloads & RX_OFFLOAD_HASH != 0 {
                         features = features | netdev::Features::RXHASH;
+                    }
+                    if tx_offloads & TX_OFFLOAD_L4_IPV4_PARTIAL != 0 {
+                        features = features | netdev::Features::IP_CSUM;
+                    }
+                    if tx_offloads & TX_OFFLOAD_L4_IPV6_PARTIAL != 0 {
+                        features = features | netdev::Features::IPV6_CSUM;
                     }
                     let opts = netdev::Options {
                         tx_queues: pairs as u32,

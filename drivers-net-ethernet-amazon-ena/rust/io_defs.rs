@@ -125,7 +125,8 @@ impl AcqEntry {
     }
 }
 
-/// A TX descriptor (host placement): one buffer of a packet.
+/// A TX descriptor (host placement): one buffer of a packet, or the meta
+/// descriptor before it that tells the device where its headers are.
 #[repr(C)]
 #[derive(Clone, Copy, Default, FromBytes, IntoBytes)]
 pub(crate) struct TxDesc {
@@ -142,27 +143,120 @@ pub(crate) struct TxDesc {
 const _: () = assert!(size_of::<TxDesc>() == 16);
 
 pub(crate) mod tx {
+    use kernel::net::packet::TxChecksum;
+
+    // `len_ctrl` of both kinds of descriptor.
+    pub(crate) const META_DESC: u32 = 1 << 23;
     pub(crate) const PHASE: u32 = 1 << 24;
     pub(crate) const FIRST: u32 = 1 << 26;
     pub(crate) const LAST: u32 = 1 << 27;
     pub(crate) const COMP_REQ: u32 = 1 << 28;
+    // `len_ctrl` of a meta descriptor: extended (Ethernet) meta, kept by
+    // the device for the packets that follow without one.
+    pub(crate) const META_EXT_VALID: u32 = 1 << 14;
+    pub(crate) const META_ETH_TYPE: u32 = 1 << 20;
+    pub(crate) const META_STORE: u32 = 1 << 21;
+
+    // `meta_ctrl` of a buffer descriptor: protocols and offloads.
+    const L3_PROTO_IPV4: u32 = 8;
+    const L3_PROTO_IPV6: u32 = 11;
+    const DF: u32 = 1 << 4;
+    const L4_PROTO_SHIFT: u32 = 8;
+    const L4_PROTO_TCP: u32 = 12;
+    const L4_PROTO_UDP: u32 = 13;
+    const L4_CSUM_EN: u32 = 1 << 14;
+    const L4_CSUM_PARTIAL: u32 = 1 << 17;
+
+    /// What the device needs to complete a packet's L4 checksum: the
+    /// buffer descriptor's protocol and offload bits, and the IP header's
+    /// place for the meta descriptor.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub(crate) struct Offload {
+        pub(crate) meta_ctrl: u32,
+        pub(crate) l3_offset: u8,
+        pub(crate) l3_len: u8,
+    }
+
+    /// Describes the checksum `request` of the packet whose linear data is
+    /// `data`, from its IP header; `None` if the device cannot do it (not
+    /// TCP or UDP over IPv4 or IPv6, or headers the meta descriptor cannot
+    /// place).
+    pub(crate) fn checksum_offload(data: &[u8], request: TxChecksum) -> Option<Offload> {
+        let l3_offset = u8::try_from(request.network_offset).ok()?;
+        let l3_len = u8::try_from(request.network_header_len).ok()?;
+        let start = usize::from(l3_offset);
+        let ip = data.get(start..start + usize::from(l3_len))?;
+        let (l3, protocol, df) = match ip.first()? >> 4 {
+            4 if ip.len() >= 20 => (L3_PROTO_IPV4, ip[9], ip[6] & 0x40 != 0),
+            6 if ip.len() >= 40 => (L3_PROTO_IPV6, ip[6], false),
+            _ => return None,
+        };
+        let l4 = match protocol {
+            6 => L4_PROTO_TCP,
+            17 => L4_PROTO_UDP,
+            _ => return None,
+        };
+        Some(Offload {
+            meta_ctrl: l3
+                | if df { DF } else { 0 }
+                | l4 << L4_PROTO_SHIFT
+                | L4_CSUM_EN
+                | L4_CSUM_PARTIAL,
+            l3_offset,
+            l3_len,
+        })
+    }
+}
+
+/// The phase bit of a descriptor written in pass `phase`.
+fn phase_bit(phase: u8) -> u32 {
+    if phase != 0 {
+        tx::PHASE
+    } else {
+        0
+    }
 }
 
 impl TxDesc {
     /// A packet in one buffer of `len` bytes at `addr`, request id `req_id`,
-    /// written in pass `phase`.
-    pub(crate) fn single(len: u16, addr: u64, req_id: u16, phase: u8) -> Self {
+    /// written in pass `phase`; with `offload`, after its meta descriptor.
+    pub(crate) fn single(
+        len: u16,
+        addr: u64,
+        req_id: u16,
+        phase: u8,
+        offload: Option<&tx::Offload>,
+    ) -> Self {
         let req_id = u32::from(req_id);
+        let first = if offload.is_some() { 0 } else { tx::FIRST };
         Self {
             len_ctrl: u32::from(len)
                 | (req_id >> 10 & 0x3f) << 16
-                | if phase != 0 { tx::PHASE } else { 0 }
-                | tx::FIRST
+                | phase_bit(phase)
+                | first
                 | tx::LAST
                 | tx::COMP_REQ,
-            meta_ctrl: (req_id & 0x3ff) << 22,
+            meta_ctrl: (req_id & 0x3ff) << 22 | offload.map_or(0, |o| o.meta_ctrl),
             addr_lo: addr as u32,
             addr_hi_hdr: (addr >> 32) as u32 & 0xffff,
+        }
+    }
+
+    /// The meta descriptor that starts a packet to offload, written in
+    /// pass `phase`: where its IP header is (the L4 header follows it).
+    pub(crate) fn meta(offload: &tx::Offload, phase: u8) -> Self {
+        Self {
+            len_ctrl: tx::META_DESC
+                | tx::META_EXT_VALID
+                | tx::META_ETH_TYPE
+                | tx::META_STORE
+                | tx::FIRST
+                | phase_bit(phase),
+            meta_ctrl: 0,
+            // The meta descriptor's third word: IP header length 7:0 and
+            // offset 15:8 (L4 header length and MSS are for TSO).
+            addr_lo: u32::from(offload.l3_len) | u32::from(offload.l3_offset) << 8,
+            addr_hi_hdr: 0,
         }
     }
 }

@@ -3,21 +3,25 @@
 //! The network interface: what the stack sees of the device.
 //!
 //! Registered once the device is up, with one TX and one RX queue per IO
-//! queue pair. Opening it starts the data path (see `datapath.rs`),
-//! stopping it stops it. Its carrier follows the device's link change
+//! queue pair; `ethtool -L` runs fewer pairs than there are vectors.
+//! Opening it starts the data path (see `datapath.rs`), stopping it stops
+//! it. Its carrier follows the device's link change
 //! events and is off while the device is being reset; a reset while the
 //! interface is up stops the data path first and starts it again after.
 
 use kernel::{
     device::{self, Bound},
-    net::netdev::{self, Device, SkBuff, Stats64},
+    net::{
+        ethtool,
+        netdev::{self, Device, SkBuff, Stats64},
+    },
     new_mutex, pci,
     prelude::*,
     sync::{aref::ARef, atomic::Relaxed, Arc, Mutex},
 };
 
 use crate::{
-    datapath::{DataPath, IoVector},
+    datapath::{DataPath, IoVector, QueueStats},
     device::Shared,
     regs::ResetReason,
 };
@@ -71,6 +75,17 @@ impl NetIf {
         unsafe { dev.as_bound() }
     }
 
+    /// The vectors of the pairs `dev` runs: as many as its real queues.
+    fn in_use(&self, dev: &Device) -> &[Arc<IoVector>] {
+        let count = dev.real_num_tx_queues() as usize;
+        &self.vectors[..count.min(self.vectors.len())]
+    }
+
+    /// Starts the data path on `count` pairs.
+    fn start(&self, dev: &Device, vectors: &[Arc<IoVector>]) -> Result<DataPath> {
+        DataPath::start(&self.shared, self.bound(), dev, vectors)
+    }
+
     /// Resets the device for `reason`, stopping the data path before and
     /// starting it again after if the interface is up.
     pub(crate) fn reset(&self, dev: &Device, reason: ResetReason) {
@@ -84,7 +99,7 @@ impl NetIf {
         // The device is reset (or stopped for good): the rings may go.
         drop(stopped.take());
         if recovered.is_ok() && running.is_none() && dev.is_running() {
-            match DataPath::start(&self.shared, self.bound(), dev, &self.vectors) {
+            match self.start(dev, self.in_use(dev)) {
                 Ok(path) => {
                     *running = Some(path);
                     dev.start_tx_queues();
@@ -108,12 +123,7 @@ impl netdev::Operations for NetIf {
     fn open(&self, dev: &Device) -> Result {
         let mut running = self.running.lock();
         if running.is_none() {
-            *running = Some(DataPath::start(
-                &self.shared,
-                self.bound(),
-                dev,
-                &self.vectors,
-            )?);
+            *running = Some(self.start(dev, self.in_use(dev))?);
         }
         dev.start_tx_queues();
         self.shared.sync_carrier();
@@ -144,6 +154,123 @@ impl netdev::Operations for NetIf {
 
     fn features(&self) -> netdev::Features {
         self.features
+    }
+
+    const ETHTOOL_STATS: &'static [&'static CStr] = &[
+        c"admin_submitted",
+        c"admin_completed",
+        c"admin_failed",
+        c"admin_aborted",
+        c"admin_timeouts",
+        c"aenq_link_change",
+        c"aenq_fatal_error",
+        c"aenq_warning",
+        c"aenq_notification",
+        c"aenq_keep_alive",
+        c"aenq_unknown",
+        c"resets",
+        c"rx_drops",
+        c"tx_drops",
+    ];
+
+    const ETHTOOL_TX_QUEUE_STATS: &'static [&'static CStr] = &[
+        c"packets",
+        c"bytes",
+        c"dropped",
+        c"queue_stops",
+        c"csum_offload",
+        c"csum_software",
+        c"polls",
+        c"interrupts",
+    ];
+
+    const ETHTOOL_RX_QUEUE_STATS: &'static [&'static CStr] =
+        &[c"packets", c"bytes", c"dropped", c"csum_good", c"csum_bad"];
+
+    fn get_ethtool_stats(&self, _dev: &Device, stats: &mut ethtool::Stats<'_>) {
+        {
+            let state = self.shared.state.lock();
+            let (admin, events) = (&state.admin.stats, &state.events);
+            // The AENQ counters in group order.
+            let [link, fatal, warning, notification, keep_alive] = events.by_group;
+            let device = [
+                admin.submitted,
+                admin.completed,
+                admin.failed,
+                admin.aborted,
+                admin.timeouts,
+                link,
+                fatal,
+                warning,
+                notification,
+                keep_alive,
+                events.unknown,
+                state.resets,
+                events.rx_drops,
+                events.tx_drops,
+            ];
+            for (out, value) in stats.device().iter_mut().zip(device) {
+                *out = value;
+            }
+        }
+        for (i, v) in self.vectors.iter().enumerate() {
+            let q: &QueueStats = &v.stats;
+            let tx = [
+                &q.tx_packets,
+                &q.tx_bytes,
+                &q.tx_dropped,
+                &q.tx_queue_stops,
+                &q.tx_csum_offload,
+                &q.tx_csum_software,
+                &q.polls,
+                &q.interrupts,
+            ];
+            if let Some(out) = stats.tx_queue(i as u32) {
+                for (o, c) in out.iter_mut().zip(tx) {
+                    *o = c.load(Relaxed);
+                }
+            }
+            let rx = [
+                &q.rx_packets,
+                &q.rx_bytes,
+                &q.rx_dropped,
+                &q.rx_csum_good,
+                &q.rx_csum_bad,
+            ];
+            if let Some(out) = stats.rx_queue(i as u32) {
+                for (o, c) in out.iter_mut().zip(rx) {
+                    *o = c.load(Relaxed);
+                }
+            }
+        }
+    }
+
+    fn set_channels(&self, dev: &Device, _count: u32) -> Result {
+        let mut running = self.running.lock();
+        // Down: the next open runs the new count.
+        let Some(mut path) = running.take() else {
+            return Ok(());
+        };
+        let old = path.pairs();
+        dev.disable_tx();
+        path.stop(&self.shared, &self.vectors, self.shared.is_live());
+        drop(path);
+        let result = match self.start(dev, self.in_use(dev)) {
+            Ok(path) => {
+                *running = Some(path);
+                Ok(())
+            }
+            Err(e) => {
+                // Keep the interface working on the pairs it had (the core
+                // sets the real queue counts back).
+                *running = self.start(dev, &self.vectors[..old]).ok();
+                Err(e)
+            }
+        };
+        if running.is_some() {
+            dev.start_tx_queues();
+        }
+        result
     }
 
     fn get_stats64(&self, _dev: &Device, stats: &mut Stats64) {

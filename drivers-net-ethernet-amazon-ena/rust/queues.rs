@@ -10,7 +10,8 @@
 //! checks before it trusts it.
 //!
 //! TX: one descriptor per packet (the stack linearises packets, the
-//! interface offers no scatter-gather), the packet mapped for the device
+//! interface offers no scatter-gather), after a meta descriptor if the
+//! device is to complete its checksum, the packet mapped for the device
 //! until its completion. RX: every buffer is a page mapped once, when the
 //! ring is made; a received frame is copied out into a new packet and the
 //! page is posted again at once.
@@ -28,7 +29,7 @@ use kernel::{
 };
 
 use crate::{
-    io_defs::{rx, RxCompletion, RxDesc, TxCompletion, TxDesc},
+    io_defs::{rx, tx, RxCompletion, RxDesc, TxCompletion, TxDesc},
     regs::Bar0Handle,
     ring::RingPos,
 };
@@ -104,6 +105,8 @@ pub(crate) enum BadCompletion {
 struct TxBuffer {
     packet: Mapping<SkBuff>,
     queued: Instant<Monotonic>,
+    /// The descriptors it took (with its meta descriptor).
+    descs: u16,
 }
 
 /// What cleaning TX completions did.
@@ -111,6 +114,17 @@ struct TxBuffer {
 pub(crate) struct TxCleaned {
     pub(crate) packets: u64,
     pub(crate) bytes: u64,
+}
+
+/// How a packet was sent.
+pub(crate) enum Sent {
+    /// Its checksum complete.
+    Plain,
+    /// With its L4 checksum completed by the device.
+    ChecksumOffloaded,
+    /// With its L4 checksum computed in software (a packet the device
+    /// cannot describe).
+    ChecksumInSoftware,
 }
 
 /// The TX half of a queue pair.
@@ -149,12 +163,33 @@ impl TxRing {
 
     /// Maps `skb` and has the device send it. On failure the packet is
     /// dropped, and the caller counts it.
-    pub(crate) fn send(&mut self, dev: &Device<Bound>, bar: &Bar0Handle, skb: SkBuff) -> Result {
+    pub(crate) fn send(
+        &mut self,
+        dev: &Device<Bound>,
+        bar: &Bar0Handle,
+        mut skb: SkBuff,
+    ) -> Result<Sent> {
         let len = skb.len();
         if !skb.is_linear() || len > u32::from(u16::MAX) {
             return Err(EINVAL);
         }
-        if self.room() == 0 {
+        let mut sent = Sent::Plain;
+        let offload = match skb.tx_checksum() {
+            None => None,
+            Some(request) => match tx::checksum_offload(skb.linear_data(), request) {
+                Some(offload) => {
+                    sent = Sent::ChecksumOffloaded;
+                    Some(offload)
+                }
+                None => {
+                    skb.checksum_help()?;
+                    sent = Sent::ChecksumInSoftware;
+                    None
+                }
+            },
+        };
+        let descs = if offload.is_some() { 2 } else { 1 };
+        if self.room() < descs {
             return Err(EBUSY);
         }
         let Some(id) = self.free_ids.pop() else {
@@ -167,21 +202,33 @@ impl TxRing {
                 return Err(e);
             }
         };
+        if let Some(offload) = &offload {
+            let meta = TxDesc::meta(offload, self.rings.sq_tail.phase);
+            self.write_desc(meta);
+        }
         let desc = TxDesc::single(
             len as u16,
             packet.dma_address(),
             id,
             self.rings.sq_tail.phase,
+            offload.as_ref(),
         );
-        io_project!(self.rings.sq, [panic: self.rings.sq_tail.slot(self.rings.depth)])
-            .copy_write(desc);
-        self.rings.sq_tail.advance(self.rings.depth);
+        self.write_desc(desc);
         self.buffers[usize::from(id)] = Some(TxBuffer {
             packet,
             queued: Instant::now(),
+            descs,
         });
-        // The doorbell's MMIO write is ordered after the descriptor's.
-        self.rings.ring_doorbell(bar)
+        // The doorbell's MMIO write is ordered after the descriptors'.
+        self.rings.ring_doorbell(bar)?;
+        Ok(sent)
+    }
+
+    /// Writes `desc` at the tail and moves the tail past it.
+    fn write_desc(&mut self, desc: TxDesc) {
+        io_project!(self.rings.sq, [panic: self.rings.sq_tail.slot(self.rings.depth)])
+            .copy_write(desc);
+        self.rings.sq_tail.advance(self.rings.depth);
     }
 
     /// Frees up to `budget` packets the device completed.
@@ -201,7 +248,7 @@ impl TxRing {
                 .and_then(Option::take)
                 .ok_or(BadCompletion::RequestId)?;
             self.rings.cq_head.advance(self.rings.depth);
-            self.sq_done = self.sq_done.wrapping_add(1);
+            self.sq_done = self.sq_done.wrapping_add(buffer.descs);
             // Room for every id was reserved when the ring was made.
             let _ = self.free_ids.push(comp.req_id, GFP_ATOMIC);
             done.packets += 1;

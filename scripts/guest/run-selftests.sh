@@ -10,8 +10,11 @@
 # LIST_DIR/tests lists the tests, one TEST[:TIMEOUT] per line; TEST is a
 # path under INSTALL_DIR (e.g. drivers/net/ping.py), or drivers/net/lab/X
 # for scripts/guest/ksft/X (copied there with the lib/py shim of
-# drivers/net/hw), or nsim+TEST: TEST in netdevsim mode, run from a copy of
-# its directory without net.config (drivers/net/ena.nsim). LIST_DIR/module, if
+# drivers/net/hw), nsim+TEST: TEST in netdevsim mode, run from a copy of
+# its directory without net.config (drivers/net/ena.nsim), or rust+TEST:
+# TEST with the Rust driver (ena_rust) bound to the function instead of
+# ena (the first such test moves it there for the rest of the run, so they
+# come last). LIST_DIR/module, if
 # present, names an ena.ko to load instead of the kernel's; LIST_DIR/full
 # asks for the long versions of the project's tests. The installed tests are
 # copied to /tmp (net.config is written next to them). The guest cannot
@@ -96,20 +99,50 @@ if [ -d "$work/drivers/net/hw/lib/py" ]; then
 fi
 # netdevsim mode: the same depth (for lib/py's relative paths), no net.config
 [ ! -d "$work/drivers/net/ena" ] || cp -a "$work/drivers/net/ena" "$work/drivers/net/ena.nsim"
-for d in drivers/net drivers/net/hw drivers/net/ena drivers/net/lab; do
-	[ -d "$work/$d" ] || continue
-	# no quotes: lib/py/env.py takes the values verbatim
-	cat >"$work/$d/net.config" <<-EOF
-		NETIF=$ena
-		LOCAL_V4=$LOCAL_V4
-		LOCAL_V6=$LOCAL_V6
-		REMOTE_V4=$REMOTE_V4
-		REMOTE_V6=$REMOTE_V6
-		LOCAL_PREFIX_V6=$LOCAL_PREFIX_V6
-		REMOTE_TYPE=netns
-		REMOTE_ARGS=$REMOTE_NS
-	EOF
-done
+write_config() {
+	local d
+	for d in drivers/net drivers/net/hw drivers/net/ena drivers/net/lab; do
+		[ -d "$work/$d" ] || continue
+		# no quotes: lib/py/env.py takes the values verbatim
+		cat >"$work/$d/net.config" <<-EOF
+			NETIF=$ena
+			LOCAL_V4=$LOCAL_V4
+			LOCAL_V6=$LOCAL_V6
+			REMOTE_V4=$REMOTE_V4
+			REMOTE_V6=$REMOTE_V6
+			LOCAL_PREFIX_V6=$LOCAL_PREFIX_V6
+			REMOTE_TYPE=netns
+			REMOTE_ARGS=$REMOTE_NS
+		EOF
+	done
+}
+write_config
+
+# the driver of the function under test, and its netdev
+driver=ena
+netdev_now() { netdev_of /sys/bus/pci/drivers/$driver/*/net/*; }
+# to_rust: move the function to ena_rust, address and cable its netdev as
+# the C driver's was, and point net.config at it
+to_rust() {
+	local bdf
+	bdf=$(basename "$(readlink -f "/sys/class/net/$ena/device")") &&
+		to_ena_rust "$bdf" || return 1
+	driver=ena_rust
+	ena=$(rust_netdev_of "$bdf") || return 1
+	sysctl -qw "net.ipv6.conf.$ena.keep_addr_on_down=1"
+	ip addr add "$LOCAL_V4/24" dev "$ena" &&
+		ip -6 addr add "$LOCAL_V6/64" dev "$ena" nodad &&
+		ip link set "$ena" up || return 1
+	for _ in $(seq 50); do
+		[ "$(cat "/sys/class/net/$ena/carrier" 2>/dev/null)" = 1 ] && break
+		sleep 0.2
+	done
+	ping -q -c 2 -W 5 "$REMOTE_V4" >/dev/null || return 1
+	write_config
+	say "moved to ena_rust: $ena ($bdf)"
+}
+rust=""
+
 emit() {
 	printf '@@file %s\n' "$1"
 	sed 's/^@@/@ @/' "$2"
@@ -129,6 +162,14 @@ for t in "${tests[@]}"; do
 		path=${t#nsim+}
 		path=$(dirname "$path").nsim/$(basename "$path")
 		envs=(-u NETIF)
+	elif [ "${t#rust+}" != "$t" ]; then
+		path=${t#rust+}
+		[ -n "$rust" ] || { to_rust && rust=ok || rust=failed; }
+		if [ "$rust" != ok ]; then
+			say "$t: could not move the function to ena_rust"
+			printf '@@result %s 1 0\n' "$t"
+			continue
+		fi
 	fi
 	say "running $t (timeout ${limit}s)"
 	dmesg -C 2>/dev/null
@@ -150,7 +191,7 @@ for t in "${tests[@]}"; do
 	printf '@@result %s %s %s\n' "$t" "$rc" "$secs"
 	say "$t: rc $rc in ${secs}s"
 	# a test that broke the setup must not take the others with it
-	ip link show "$ena" >/dev/null 2>&1 || ena=$(ena_netdev)
+	ip link show "$ena" >/dev/null 2>&1 || ena=$(netdev_now)
 	[ -z "$ena" ] || ip link set "$ena" up 2>/dev/null
 	ip netns exec "$REMOTE_NS" true 2>/dev/null || say "warning: netns $REMOTE_NS is gone"
 done

@@ -8,7 +8,12 @@
 # MTU and one byte more refused; carry AMOUNT (default 100M) of TCP each
 # way with iperf3 (4 flows), received over more than one queue when it has
 # several; count what it moved in its interface statistics and per-queue
-# debugfs counters, with checksums the device verified; take MTUs 576, 4000
+# debugfs counters, with checksums the device verified and TCP checksums
+# it completed on the way out; report its
+# driver, counters and channels through ethtool, run TCP on one queue pair
+# after "ethtool -L combined 1" and on several again after the maximum,
+# and stop using the device's checksums after "ethtool -K rx off tx off";
+# take MTUs 576, 4000
 # and the device's largest (frames over several RX pages) with full-size
 # DF pings both ways, and refuse one more; get traffic going again after a
 # link flap, a keep-alive loss and lost TX completions (the model's control
@@ -32,7 +37,6 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor")" = 0x1d0f ] && bdf=$(basename "$d") && break
 done
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$bdf/driver" 2>/dev/null)"; }
-rust_netdev() { netdev_of /sys/bus/pci/drivers/ena_rust/"$bdf"/net/*; }
 queues_file=/sys/kernel/debug/ena_rust-$bdf/queues
 queue_sum() { awk -F': ' -v c="$1" '$1 ~ "^queue_[0-9]+_" c "$" { s += $2 } END { print s + 0 }' "$queues_file"; }
 queues_with() { awk -F': ' -v c="$1" '$1 ~ "^queue_[0-9]+_" c "$" && $2 > 0 { n++ } END { print n + 0 }' "$queues_file"; }
@@ -51,22 +55,10 @@ else
 	expect_ok "the peer goes into its namespace" peer_into_netns
 fi
 
-bind_rust() {
-	modprobe ena_rust || return 1
-	[ ! -e "/sys/bus/pci/drivers/ena/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena/unbind
-	echo ena_rust >"/sys/bus/pci/devices/$bdf/driver_override"
-	[ -e "/sys/bus/pci/drivers/ena_rust/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena_rust/bind
-	[ "$(driver_of)" = ena_rust ]
-}
+bind_rust() { to_ena_rust "$bdf" && [ "$(driver_of)" = ena_rust ]; }
 # up_rust: address the Rust driver's interface and bring it up ($ena)
 up_rust() {
-	for _ in $(seq 50); do
-		udevadm settle 2>/dev/null
-		ena=$(rust_netdev)
-		[ -n "$ena" ] && break
-		sleep 0.1
-	done
-	[ -n "$ena" ] || return 1
+	ena=$(rust_netdev_of "$bdf") || return 1
 	ip addr add 192.0.2.1/24 dev "$ena" 2>/dev/null
 	ip link set "$ena" up
 }
@@ -116,7 +108,53 @@ stat_rx=$(cat "/sys/class/net/$ena/statistics/rx_bytes")
 expect_ok "the interface statistics are the queues' sums" test "$stat_rx" -ge "$rx_bytes"
 expect_ok "the device verified received checksums" test "$(queue_sum rx_csum_good)" -gt 0
 expect_eq "no checksum it rejected" 0 "$(queue_sum rx_csum_bad)"
+expect_ok "the device completed sent TCP checksums ($(queue_sum tx_csum_offload) packets)" \
+	test "$(queue_sum tx_csum_offload)" -gt $((want * 1000000 / 1500))
+expect_eq "... none left to software" 0 "$(queue_sum tx_csum_software)"
 sed 's/^/rust-queues: /' "$queues_file"
+
+# ethtool: driver, counters, channels, RX checksum result off
+info=$(ethtool -i "$ena")
+expect_eq "ethtool -i: driver and bus" "ena_rust $bdf" \
+	"$(sed -n 's/^driver: //p' <<<"$info") $(sed -n 's/^bus-info: //p' <<<"$info")"
+est() { ethtool -S "$ena" | awk -v k="$1:" '$1 == k { print $2 }'; }
+est_sum() { ethtool -S "$ena" | awk -v c="$1" '$1 ~ "^queue_[0-9]+_" c ":$" { s += $2 } END { print s + 0 }'; }
+expect_ok "ethtool -S: admin commands completed ($(est admin_completed))" test "$(est admin_completed)" -gt 0
+expect_eq "ethtool -S: no admin command failed" 0 "$(est admin_failed)"
+expect_ok "ethtool -S: keep-alive events ($(est aenq_keep_alive))" test "$(est aenq_keep_alive)" -gt 0
+expect_ok "ethtool -S: the queues' RX bytes ($(est_sum rx_bytes))" test "$(est_sum rx_bytes)" -ge $((want * 1000000))
+expect_ok "ethtool -S: the queues' TX packets ($(est_sum tx_packets))" test "$(est_sum tx_packets)" -gt 0
+channels() { ethtool -l "$ena" | awk -v part="$1" '$0 ~ "^" part { p = 1 } p && /^Combined:/ { print $2; exit }'; }
+expect_eq "ethtool -l: as many channels as queues, all in use" "$nq $nq" "$(channels Pre-set) $(channels Current)"
+# RX on queues other than 0: the debugfs counters cover every pair
+rx_others() { awk -F': ' '$1 ~ /^queue_[1-9][0-9]*_rx_packets$/ { s += $2 } END { print s + 0 }' "$queues_file"; }
+small=$((want / 10))
+if [ "$nq" -gt 1 ]; then
+	expect_ok "ethtool -L combined 1" ethtool -L "$ena" combined 1
+	expect_eq "... one TX and one RX queue left" "1 1" \
+		"$(ls -d "/sys/class/net/$ena/queues/tx-"* | wc -l) $(ls -d "/sys/class/net/$ena/queues/rx-"* | wc -l)"
+	expect_eq "... ethtool -S shows queue 0 only" 0 "$(ethtool -S "$ena" | grep -c 'queue_[1-9]')"
+	before=$(rx_others) stat_before=$(cat "/sys/class/net/$ena/statistics/rx_packets")
+	got=$(amount=${small}M iperf 5203 -P 4 -R)
+	expect_ok "... TCP peer -> ENA on one pair: $small MB (got ${got:-0} MB)" test "${got:-0}" -ge "$small"
+	expect_eq "... nothing received on the other pairs" "$before" "$(rx_others)"
+	expect_ok "... the interface totals kept counting" test "$(cat "/sys/class/net/$ena/statistics/rx_packets")" -gt "$stat_before"
+	expect_ok "ethtool -L combined $nq" ethtool -L "$ena" combined "$nq"
+	before=$(rx_others)
+	got=$(amount=${small}M iperf 5204 -P 4 -R)
+	expect_ok "... TCP peer -> ENA on $nq pairs: $small MB (got ${got:-0} MB)" test "${got:-0}" -ge "$small"
+	expect_ok "... received on pairs other than 0 again" test "$(rx_others)" -gt "$before"
+	expect_ok "ethtool -L combined $((nq + 1)) is refused" sh -c "! ethtool -L $ena combined $((nq + 1)) 2>/dev/null"
+fi
+expect_ok "ethtool -K rx off tx off" ethtool -K "$ena" rx off tx off
+good=$(queue_sum rx_csum_good) offloaded=$(queue_sum tx_csum_offload)
+got=$(amount=${small}M iperf 5205 -P 2 -R)
+expect_ok "... TCP peer -> ENA: $small MB (got ${got:-0} MB)" test "${got:-0}" -ge "$small"
+got=$(amount=${small}M iperf 5206 -P 2)
+expect_ok "... TCP ENA -> peer: $small MB (got ${got:-0} MB)" test "${got:-0}" -ge "$small"
+expect_eq "... no checksum result taken from the device" "$good" "$(queue_sum rx_csum_good)"
+expect_eq "... no checksum left to it" "$offloaded" "$(queue_sum tx_csum_offload)"
+expect_ok "ethtool -K rx on tx on" ethtool -K "$ena" rx on tx on
 
 # MTU: frames over more than one RX buffer at the largest
 max_mtu=$(ip -d link show "$ena" | sed -n 's/.*maxmtu \([0-9]*\).*/\1/p')

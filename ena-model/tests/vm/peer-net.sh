@@ -36,6 +36,27 @@ load_ena() {
 	fi
 }
 
+# to_ena_rust BDF: move PCI function BDF from ena to the Rust driver.
+to_ena_rust() {
+	modprobe ena_rust || return 1
+	[ ! -e "/sys/bus/pci/drivers/ena/$1" ] || echo "$1" >/sys/bus/pci/drivers/ena/unbind
+	echo ena_rust >"/sys/bus/pci/devices/$1/driver_override"
+	[ -e "/sys/bus/pci/drivers/ena_rust/$1" ] || echo "$1" >/sys/bus/pci/drivers/ena_rust/bind
+	[ -e "/sys/bus/pci/drivers/ena_rust/$1" ]
+}
+
+# rust_netdev_of BDF: the Rust driver's netdev of BDF, waited for (5 s).
+rust_netdev_of() {
+	local n
+	for _ in $(seq 50); do
+		udevadm settle 2>/dev/null
+		n=$(netdev_of /sys/bus/pci/drivers/ena_rust/"$1"/net/*)
+		[ -n "$n" ] && echo "$n" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # find_netdevs: load ena, wait for both netdevs; sets $ena and $peer.
 find_netdevs() {
 	load_ena || return 1
