@@ -90,6 +90,16 @@ impl QueueStats {
     }
 }
 
+/// What one poll received, before it goes into the pair's counters.
+#[derive(Default)]
+struct RxCounts {
+    packets: u64,
+    bytes: u64,
+    dropped: u64,
+    csum_good: u64,
+    csum_bad: u64,
+}
+
 /// Adds `n` to a counter only one context writes at a time.
 fn add(counter: &Atomic<u64>, n: u64) {
     counter.store(counter.load(Relaxed).wrapping_add(n), Relaxed);
@@ -138,6 +148,8 @@ impl PairQueues {
     /// Passes up to `budget` received frames to the stack.
     fn receive(&self, napi: &Polled<'_, Self>, budget: i32) -> i32 {
         let dev = napi.device();
+        // Counted here, added to the pair's counters once per poll.
+        let mut count = RxCounts::default();
         // What `ethtool -K` left on.
         let features = dev.features();
         let rx_csum = features.contains(netdev::Features::RXCSUM);
@@ -156,19 +168,23 @@ impl PairQueues {
             };
             done += 1;
             let Ok(mut frame) = frame else {
-                add(&self.stats.rx_dropped, 1);
+                count.dropped += 1;
                 continue;
             };
             if frame.len < 14 {
-                add(&self.stats.rx_dropped, 1);
+                count.dropped += 1;
                 continue;
             }
-            add(&self.stats.rx_packets, 1);
-            add(&self.stats.rx_bytes, u64::from(frame.len));
+            count.packets += 1;
+            count.bytes += u64::from(frame.len);
             let skb = &mut frame.skb;
             skb.set_protocol_eth(dev);
             if rx_csum {
-                self.set_checksum(skb, frame.status);
+                match Self::set_checksum(skb, frame.status) {
+                    Some(true) => count.csum_good += 1,
+                    Some(false) => count.csum_bad += 1,
+                    None => (),
+                }
             }
             if rx_hash && frame.hash != 0 {
                 let kind = if rx::l4_tcp_or_udp(frame.status) {
@@ -184,6 +200,12 @@ impl PairQueues {
         if done > 0 {
             let _ = rx.notify(&self.shared.bar);
         }
+        drop(rx);
+        add(&self.stats.rx_packets, count.packets);
+        add(&self.stats.rx_bytes, count.bytes);
+        add(&self.stats.rx_dropped, count.dropped);
+        add(&self.stats.rx_csum_good, count.csum_good);
+        add(&self.stats.rx_csum_bad, count.csum_bad);
         if let Some(e) = bad {
             let reason = match e {
                 BadCompletion::RequestId => ResetReason::InvalidRxRequestId,
@@ -197,24 +219,23 @@ impl PairQueues {
     /// Sets what the device found of the frame's checksums, as the C
     /// driver reads them: a bad IPv4 header or L4 checksum is left for the
     /// stack to find; a good L4 checksum of an unfragmented frame is
-    /// trusted.
-    fn set_checksum(&self, skb: &mut netdev::SkBuff, status: u32) {
+    /// trusted. Whether the device found them good, if it checked.
+    fn set_checksum(skb: &mut netdev::SkBuff, status: u32) -> Option<bool> {
         let l3 = status & rx::L3_PROTO_MASK;
         if l3 == rx::L3_PROTO_IPV4 && status & rx::L3_CSUM_ERR != 0 {
-            add(&self.stats.rx_csum_bad, 1);
-            return;
+            return Some(false);
         }
         if rx::l4_tcp_or_udp(status)
             && status & rx::IPV4_FRAG == 0
             && status & rx::L4_CSUM_CHECKED != 0
         {
             if status & rx::L4_CSUM_ERR != 0 {
-                add(&self.stats.rx_csum_bad, 1);
-            } else {
-                add(&self.stats.rx_csum_good, 1);
-                skb.set_csum_unnecessary();
+                return Some(false);
             }
+            skb.set_csum_unnecessary();
+            return Some(true);
         }
+        None
     }
 
     /// Lets the device raise the pair's vector again.
