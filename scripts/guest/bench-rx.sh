@@ -210,18 +210,10 @@ for d in /sys/bus/pci/devices/*; do
 done
 [ -n "${bdf:-}" ] || die "no ENA function"
 
-# load_rust KO: the Rust driver takes the function (driver_override).
-load_rust() {
-	[ -d /sys/module/ena_rust ] || insmod "$1" || return 1
-	[ ! -e "/sys/bus/pci/drivers/ena/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena/unbind
-	echo ena_rust >"/sys/bus/pci/devices/$bdf/driver_override"
-	[ -e "/sys/bus/pci/drivers/ena_rust/$bdf" ] || echo "$bdf" >/sys/bus/pci/drivers/ena_rust/bind
-}
-
 # load KO: (re)load the driver, one channel, interrupts on the ENA CPU.
 load() {
 	if [ "$(basename "$1")" = ena_rust.ko ]; then
-		load_rust "$1" || die "ena_rust could not take $bdf"
+		to_ena_rust "$bdf" "$1" || die "ena_rust could not take $bdf"
 		driver=ena_rust
 	else
 		if [ -e "/sys/bus/pci/drivers/ena_rust/$bdf" ]; then

@@ -36,9 +36,14 @@ load_ena() {
 	fi
 }
 
-# to_ena_rust BDF: move PCI function BDF from ena to the Rust driver.
+# to_ena_rust BDF [KO]: move PCI function BDF from ena to the Rust driver,
+# loaded from KO if it is not loaded yet (default: the kernel's module).
 to_ena_rust() {
-	modprobe ena_rust || return 1
+	if [ -n "${2:-}" ]; then
+		[ -d /sys/module/ena_rust ] || insmod "$2" || return 1
+	else
+		modprobe ena_rust || return 1
+	fi
 	[ ! -e "/sys/bus/pci/drivers/ena/$1" ] || echo "$1" >/sys/bus/pci/drivers/ena/unbind
 	echo ena_rust >"/sys/bus/pci/devices/$1/driver_override"
 	[ -e "/sys/bus/pci/drivers/ena_rust/$1" ] || echo "$1" >/sys/bus/pci/drivers/ena_rust/bind
